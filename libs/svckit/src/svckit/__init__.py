@@ -1,0 +1,1 @@
+"""Shared service kit: settings base, Kafka helpers, OpenTelemetry setup, health endpoints."""

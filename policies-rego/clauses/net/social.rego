@@ -1,0 +1,22 @@
+package invigilator.clauses.net.social
+
+import data.invigilator.lib.finding
+import data.invigilator.lib.web
+
+# METADATA
+# title: Social networking site
+# description: A member of staff used a social networking site on school systems.
+# custom:
+#   clause: NET-SOCIAL
+#   kind: A
+#   severity: high
+#   owner: hr
+#   gross_misconduct: true
+#   refs:
+#     elms-farm: 2.5, 7.3(h)
+#     st-peters: Systems Use and Data Security ¶6; Inappropriate Use (h)
+findings contains f if {
+	some i, event in input.events
+	"social" in web.categories(event.proxy)
+	f := finding.make(i, rego.metadata.rule(), "proxy.host is a social networking site", {"host": event.proxy.host})
+}

@@ -1,0 +1,23 @@
+# The one batched entrypoint: POST /v1/data/invigilator/decide with
+# input = {"school": <school id>, "events": [<events in the protobuf JSON mapping>]}.
+package invigilator
+
+import data.invigilator.lib.config
+
+# Every finding of every clause package for this batch.
+findings contains f if {
+	some f in data.invigilator.clauses[_][_].findings
+}
+
+# Findings grouped by the index of the event they judge; events without findings are absent.
+by_event[i] := [f | some f in findings; f.event == i] if {
+	some finding in findings
+	i := finding.event
+}
+
+# A batch for a school the trust has not configured is a configuration problem for IT ops.
+errors contains sprintf("unknown school %q: no policy data under policies-rego/data/schools", [input.school]) if {
+	not config.school
+}
+
+decide := {"events": by_event, "errors": errors}

@@ -1,0 +1,21 @@
+from pydantic import Field
+from pydantic_settings import SettingsConfigDict
+
+from svckit.settings import ServiceSettings
+
+
+class PolicyEngineSettings(ServiceSettings):
+    model_config = SettingsConfigDict(env_prefix="POLICY_ENGINE_", extra="ignore", populate_by_name=True)
+
+    opa_url: str = Field(default="http://127.0.0.1:18181", validation_alias="OPA_URL")
+    app_id: str = "invigilator-policy-engine"
+    events_topics: tuple[str, ...] = ("events.proxy.v1",)
+    breaches_topic: str = "breaches.v1"
+    # Records already carry micro-batches; take up to this many records, or what came within the
+    # wait, and judge them in one OPA query per school.
+    take_records: int = 20
+    take_within_s: float = 0.2
+    opa_timeout_s: float = 10.0
+    opa_retry_max_s: float = 30.0
+    web_host: str = "127.0.0.1"
+    web_port: int = 18200
