@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from typing import Any, cast
 
 import faust
+from google.protobuf.message import DecodeError
 from opentelemetry import trace
 from opentelemetry.trace import Link
 
@@ -36,6 +37,13 @@ def create_app(settings: PolicyEngineSettings, opa: OpaClient) -> faust.App:
     )
     sources = app.topic(*settings.events_topics, value_type=bytes, key_type=bytes)
     breaches_topic = app.topic(settings.breaches_topic, value_type=bytes, key_type=bytes)
+    rejected_topic = app.topic(settings.rejected_topic, value_type=bytes, key_type=bytes)
+
+    async def reject(raw: bytes, reason: str) -> None:
+        rejected = events_pb2.RejectedInput(format="events.batch", raw=raw, reason=reason)
+        rejected.received_at.FromDatetime(datetime.now(UTC))
+        log.error("rejected a record: %s", reason)
+        await (await rejected_topic.send(value=rejected.SerializeToString()))
 
     async def judge(school_id: str, events: list[events_pb2.Event]) -> int:
         decision = await opa.decide(opa_input(school_id, events))
@@ -54,17 +62,18 @@ def create_app(settings: PolicyEngineSettings, opa: OpaClient) -> faust.App:
 
     async def judge_records(records: Sequence[Any]) -> None:
         by_school: dict[str, list[events_pb2.Event]] = defaultdict(list)
-        contexts = [extract_context(record.headers) for record in records]
-        links = [
-            Link(span_ctx)
-            for ctx in contexts
-            if (span_ctx := trace.get_current_span(ctx).get_span_context()).is_valid
-        ]
         for record in records:
-            batch = events_pb2.EventBatch.FromString(record.value)
+            try:
+                batch = events_pb2.EventBatch.FromString(record.value)
+            except DecodeError as error:
+                await reject(record.value, f"not an EventBatch: {error}")
+                continue
             by_school[batch.school_id].extend(batch.events)
-        # One record continues its producer's trace; a multi-record take links to all of them.
-        parent = contexts[0] if len(records) == 1 else None
+        contexts = [extract_context(record.headers) for record in records]
+        producers = [trace.get_current_span(ctx).get_span_context() for ctx in contexts]
+        links = [Link(span) for span in producers if span.is_valid]
+        # Records of one trace (one HTTP post) continue it; a take mixing traces links to each.
+        parent = contexts[0] if len({span.trace_id for span in producers}) == 1 else None
         with tracer.start_as_current_span(
             "judge",
             context=parent,

@@ -11,6 +11,7 @@ class PolicyEngineSettings(ServiceSettings):
     app_id: str = "invigilator-policy-engine"
     events_topics: tuple[str, ...] = ("events.proxy.v1",)
     breaches_topic: str = "breaches.v1"
+    rejected_topic: str = "events.rejected.v1"
     # Records already carry micro-batches; take up to this many records, or what came within the
     # wait, and judge them in one OPA query per school.
     take_records: int = 20

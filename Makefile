@@ -1,0 +1,36 @@
+# The two commands a newcomer needs are `make run` and `make test`; the rest are their parts.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+.PHONY: help run stop status test lint proto proto-check rego unit integration
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+run: ## install what is missing, start the stack and services, replay the sample, print the URLs
+	@scripts/run.sh
+
+stop: ## stop the services and the local stack (only what the project started)
+	@scripts/stack/services.sh stop
+	@scripts/stack/down.sh
+
+status: ## show what is running
+	@scripts/stack/status.sh
+	@scripts/stack/services.sh status
+
+test: ## every check and test: lint, types, protobuf, Rego, unit, integration on the real stack
+	@scripts/test.sh all
+
+lint: ## ruff, mypy --strict, buf lint, generated code fresh, opa fmt/check
+	@scripts/test.sh lint
+
+proto: ## regenerate libs/events from proto/
+	@scripts/gen-proto.sh
+
+rego: ## opa test on policies-rego
+	@scripts/test.sh rego
+
+unit: ## unit tests beside the code
+	@scripts/test.sh unit
+
+integration: ## cross-service tests against the real stack (started if needed)
+	@scripts/test.sh integration

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Starts or stops the Invigilator services against the local stack (or whatever the connection
+# settings point at). Usage: services.sh start|stop|status
+set -euo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+
+SERVICES=(case-service policy-engine alerter ingest-proxy)
+INGEST_PROXY_URL="http://127.0.0.1:${INGEST_PROXY_PORT:-18100}"
+CASE_SERVICE_URL="http://127.0.0.1:${CASE_SERVICE_PORT:-18300}"
+POLICY_ENGINE_URL="http://127.0.0.1:${POLICY_ENGINE_WEB_PORT:-18200}"
+
+# Spans go to each service's log as JSON lines unless the caller chose an exporter.
+export TRACING_EXPORTER="${TRACING_EXPORTER:-console}"
+export CASE_SERVICE_ENVIRONMENT="${CASE_SERVICE_ENVIRONMENT:-dev}"
+export ALERTER_TRUST_CONFIG="${ALERTER_TRUST_CONFIG:-$ROOT/config/trust.yaml}"
+
+http_ok() { curl -fsS -o /dev/null --max-time 2 "$1"; }
+
+start_one() {
+  local name="$1"
+  start_bg "$name" "$ROOT/.venv/bin/$name"
+  case "$name" in
+    case-service) WAIT_LOG=$name WAIT_PID_NAME=$name wait_until 60 "case-service ready" http_ok "$CASE_SERVICE_URL/readyz" ;;
+    ingest-proxy) WAIT_LOG=$name WAIT_PID_NAME=$name wait_until 30 "ingest-proxy ready" http_ok "$INGEST_PROXY_URL/healthz" ;;
+    policy-engine) WAIT_LOG=$name WAIT_PID_NAME=$name wait_until 60 "policy-engine ready" http_ok "$POLICY_ENGINE_URL/healthz" ;;
+    # The alerter has no HTTP port: alive after its consumer started is what we can check.
+    alerter) sleep 1; WAIT_LOG=$name WAIT_PID_NAME=$name wait_until 5 "alerter running" is_running alerter ;;
+  esac
+}
+
+case "${1:-}" in
+  start)
+    [[ -x "$ROOT/.venv/bin/case-service" ]] || die "services not installed: run 'uv sync --frozen' (make run does)"
+    for name in "${SERVICES[@]}"; do start_one "$name"; done
+    ;;
+  stop)
+    for ((i = ${#SERVICES[@]} - 1; i >= 0; i--)); do stop_bg "${SERVICES[i]}"; done
+    ;;
+  status)
+    for name in "${SERVICES[@]}"; do
+      if is_running "$name"; then echo "$name: running (pid $(cat "$LOCAL/pids/$name.pid"))"; else echo "$name: stopped"; fi
+    done
+    ;;
+  *) die "usage: $0 start|stop|status" ;;
+esac

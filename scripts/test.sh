@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Every check the project has, in the order that fails fastest. Usage: test.sh all|lint|rego|unit|integration
+set -euo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/stack/env.sh"
+. "$ROOT/scripts/stack/tools.sh"
+cd "$ROOT"
+
+step() { printf '\n==> %s\n' "$*" >&2; }
+
+prepare() {
+  check_prereqs
+  ensure_opa
+  ensure_buf
+  step "uv sync --frozen"
+  uv sync --frozen --quiet
+}
+
+lint() {
+  step "ruff"
+  uv run --frozen ruff check .
+  uv run --frozen ruff format --check .
+  step "mypy --strict"
+  uv run --frozen mypy libs/svckit/src services/*/src tests libs/svckit/tests services/*/tests
+  step "buf lint"
+  "$BUF_BIN" lint
+  step "generated protobuf code is fresh"
+  local before after
+  before=$(git status --porcelain -- libs/events)
+  scripts/gen-proto.sh 2>/dev/null
+  after=$(git status --porcelain -- libs/events)
+  if [[ -n "$(git diff --stat -- libs/events)" || "$before" != "$after" ]]; then
+    git --no-pager diff --stat -- libs/events
+    die "libs/events is stale: run 'make proto' and commit the result"
+  fi
+  step "opa fmt and check --strict"
+  local unformatted
+  unformatted=$("$OPA_BIN" fmt -l policies-rego)
+  [[ -z "$unformatted" ]] || die "Rego not formatted (run '$OPA_BIN fmt -w policies-rego'): $unformatted"
+  "$OPA_BIN" check --strict policies-rego
+}
+
+rego() {
+  step "opa test"
+  "$OPA_BIN" test policies-rego --var-values
+}
+
+unit() {
+  step "unit tests"
+  uv run --frozen pytest -m "not integration" libs services tests/contract
+}
+
+integration() {
+  step "local stack"
+  # Leave the machine as we found it: stop afterwards only what this run had to start.
+  if ! is_running kafka; then trap 'scripts/stack/services.sh stop; scripts/stack/down.sh' EXIT; fi
+  scripts/stack/up.sh
+  scripts/stack/services.sh start
+  step "integration tests (real Kafka, OPA, PostgreSQL, SMTP)"
+  uv run --frozen pytest -m integration services tests
+}
+
+target="${1:-all}"
+prepare
+case "$target" in
+  all) lint; rego; unit; integration ;;
+  lint | rego | unit | integration) "$target" ;;
+  *) die "usage: $0 all|lint|rego|unit|integration" ;;
+esac

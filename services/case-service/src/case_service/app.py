@@ -1,0 +1,74 @@
+"""The FastAPI application: GraphQL, health, and the two background loops in its lifespan."""
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
+
+from case_service.db.engine import database_ready, make_engine, make_sessionmaker
+from case_service.graphql.schema import graphql_router
+from case_service.ingest import BreachIngest
+from case_service.outbox import OutboxPublisher
+from case_service.settings import CaseServiceSettings
+from svckit.health import health_router
+
+log = logging.getLogger(__name__)
+
+SHUTDOWN_GRACE_S = 10.0
+RESTART_DELAY_S = 5.0
+
+
+async def _supervise(name: str, run: Callable[[], Awaitable[None]], stop: asyncio.Event) -> None:
+    """Keep a background loop running: a crash is logged and the loop restarts after a pause."""
+    while not stop.is_set():
+        try:
+            await run()
+        except Exception:
+            log.exception("background loop %s failed; restarting in %.0fs", name, RESTART_DELAY_S)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), RESTART_DELAY_S)
+
+
+def create_app(settings: CaseServiceSettings, *, run_loops: bool = True) -> FastAPI:
+    """`run_loops=False` serves the API only (tests, or a read replica without Kafka)."""
+    engine = make_engine(settings.database_url)
+    sessions = make_sessionmaker(engine)
+    tasks: list[asyncio.Task[None]] = []
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        stop, wake = asyncio.Event(), asyncio.Event()
+        if run_loops:
+            for name, loop in (
+                ("ingest", BreachIngest(settings, sessions, stop, wake).run),
+                ("outbox", OutboxPublisher(settings, sessions, stop, wake).run),
+            ):
+                tasks.append(asyncio.create_task(_supervise(name, loop, stop), name=name))
+        try:
+            yield
+        finally:
+            stop.set()
+            wake.set()
+            if tasks:
+                _done, pending = await asyncio.wait(tasks, timeout=SHUTDOWN_GRACE_S)
+                for task in pending:
+                    task.cancel()
+                await asyncio.gather(*tasks, return_exceptions=True)
+                tasks.clear()
+            await engine.dispose()
+
+    async def database() -> bool:
+        return await database_ready(engine)
+
+    async def loops_running() -> bool:
+        return all(not task.done() for task in tasks) if run_loops else True
+
+    app = FastAPI(title="case-service", lifespan=lifespan)
+    app.include_router(health_router({"database": database, "loops": loops_running}))
+    app.include_router(graphql_router(sessions), prefix="/graphql")
+    FastAPIInstrumentor.instrument_app(app, excluded_urls="healthz,readyz")
+    return app

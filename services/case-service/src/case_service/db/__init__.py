@@ -1,0 +1,1 @@
+"""PostgreSQL adapter: ORM models, engine, migrations and the ingest transaction."""

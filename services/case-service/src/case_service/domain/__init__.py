@@ -1,0 +1,1 @@
+"""Domain rules of the case service: plain typed functions, no framework (house rule 3)."""

@@ -1,0 +1,1 @@
+"""GraphQL adapter (strawberry): read-only views of cases, pseudonymous by construction."""

@@ -1,0 +1,57 @@
+"""The one settings object of the case service (house rule 2): built in `main()` and passed down."""
+
+from typing import Literal, Self
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import SettingsConfigDict
+
+from svckit.settings import ServiceSettings
+
+# Only ever accepted when environment == "dev": anyone holding the source can recompute these.
+DEV_PSEUDONYM_KEY = "dev-only-pseudonym-key-not-secret"
+DEV_DATABASE_URL = "postgresql+psycopg://invigilator:invigilator@127.0.0.1:15432/invigilator"
+MIN_PSEUDONYM_KEY_LENGTH = 32
+
+
+class CaseServiceSettings(ServiceSettings):
+    model_config = SettingsConfigDict(env_prefix="CASE_SERVICE_", extra="ignore", populate_by_name=True)
+
+    # Fail closed: a deployment that forgets to say where it runs is treated as production.
+    environment: Literal["dev", "ci", "production"] = "production"
+    # Shared connection point, read without the prefix like KAFKA_BOOTSTRAP_SERVERS.
+    database_url: str = Field(default="", validation_alias="DATABASE_URL")
+    http_host: str = "127.0.0.1"
+    http_port: int = 18300
+    consumer_group_id: str = "case-service"
+    breaches_topic: str = "breaches.v1"
+    case_events_topic: str = "case-events.v1"
+    rejects_topic: str = "events.rejected.v1"
+    outbox_poll_interval_s: float = 1.0
+    outbox_batch_size: int = 100
+    # HMAC key turning (school, account) into the pseudonym every screen shows (MON-NEED-TO-KNOW).
+    pseudonym_key: SecretStr | None = None
+    run_migrations: bool = True
+
+    @model_validator(mode="after")
+    def _secrets_have_no_defaults_outside_dev(self) -> Self:
+        dev = self.environment == "dev"
+        if not self.database_url:
+            if not dev:
+                raise ValueError("DATABASE_URL is required outside the dev environment")
+            self.database_url = DEV_DATABASE_URL
+        if self.pseudonym_key is None:
+            if not dev:
+                raise ValueError("CASE_SERVICE_PSEUDONYM_KEY is required outside the dev environment")
+            self.pseudonym_key = SecretStr(DEV_PSEUDONYM_KEY)
+        elif not dev:
+            key = self.pseudonym_key.get_secret_value()
+            if key == DEV_PSEUDONYM_KEY or len(key) < MIN_PSEUDONYM_KEY_LENGTH:
+                raise ValueError(
+                    "CASE_SERVICE_PSEUDONYM_KEY must be a real secret of at least "
+                    f"{MIN_PSEUDONYM_KEY_LENGTH} characters"
+                )
+        return self
+
+    def pseudonym_key_bytes(self) -> bytes:
+        assert self.pseudonym_key is not None  # filled in by the validator
+        return self.pseudonym_key.get_secret_value().encode()

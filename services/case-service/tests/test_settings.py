@@ -1,0 +1,49 @@
+import pytest
+from pydantic import ValidationError
+
+from case_service.settings import DEV_PSEUDONYM_KEY, CaseServiceSettings
+
+REAL_KEY = "x" * 40
+URL = "postgresql+psycopg://u:p@db:5432/cases"
+
+
+def test_dev_has_working_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.delenv("CASE_SERVICE_PSEUDONYM_KEY", raising=False)
+    settings = CaseServiceSettings(environment="dev")
+    assert settings.pseudonym_key_bytes() == DEV_PSEUDONYM_KEY.encode()
+    assert settings.database_url.startswith("postgresql+psycopg://")
+    assert (settings.http_host, settings.http_port) == ("127.0.0.1", 18300)
+
+
+def test_secrets_are_required_outside_dev(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("CASE_SERVICE_PSEUDONYM_KEY", raising=False)
+    monkeypatch.delenv("CASE_SERVICE_ENVIRONMENT", raising=False)
+    monkeypatch.setenv("DATABASE_URL", URL)
+    with pytest.raises(ValidationError, match="PSEUDONYM_KEY is required"):
+        CaseServiceSettings()  # environment defaults to production: fail closed
+    monkeypatch.delenv("DATABASE_URL")
+    with pytest.raises(ValidationError, match="DATABASE_URL is required"):
+        CaseServiceSettings(pseudonym_key=REAL_KEY)
+
+
+def test_dev_key_or_short_key_refused_in_production(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DATABASE_URL", URL)
+    for key in (DEV_PSEUDONYM_KEY, "short"):
+        monkeypatch.setenv("CASE_SERVICE_PSEUDONYM_KEY", key)
+        with pytest.raises(ValidationError, match="real secret"):
+            CaseServiceSettings(environment="production")
+
+
+def test_reads_prefixed_and_shared_variables(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CASE_SERVICE_ENVIRONMENT", "production")
+    monkeypatch.setenv("CASE_SERVICE_PSEUDONYM_KEY", REAL_KEY)
+    monkeypatch.setenv("CASE_SERVICE_HTTP_PORT", "18399")
+    monkeypatch.setenv("DATABASE_URL", URL)
+    monkeypatch.setenv("KAFKA_BOOTSTRAP_SERVERS", "kafka:9092")
+    settings = CaseServiceSettings()
+    assert settings.http_port == 18399
+    assert settings.database_url == URL
+    assert settings.kafka_bootstrap_servers == "kafka:9092"
+    assert settings.pseudonym_key_bytes() == REAL_KEY.encode()
+    assert REAL_KEY not in repr(settings)
