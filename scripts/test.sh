@@ -20,7 +20,11 @@ lint() {
   uv run --frozen ruff check .
   uv run --frozen ruff format --check .
   step "mypy --strict"
-  uv run --frozen mypy libs/svckit/src services/*/src tests libs/svckit/tests services/*/tests
+  local test_dirs=()
+  for dir in libs/svckit/tests services/*/tests; do
+    if compgen -G "$dir/*.py" >/dev/null; then test_dirs+=("$dir"); fi
+  done
+  uv run --frozen mypy libs/svckit/src services/*/src tests "${test_dirs[@]}"
   step "buf lint"
   "$BUF_BIN" lint
   step "generated protobuf code is fresh"
