@@ -2,6 +2,7 @@
 # `make run`: checks prerequisites, installs what is missing, starts the local stack and every
 # service, replays the bundled sample and says where to look. Safe to run again while it runs.
 set -euo pipefail
+# shellcheck source=scripts/stack/env.sh
 . "$(dirname "${BASH_SOURCE[0]}")/stack/env.sh"
 cd "$ROOT"
 

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Every check the project has, in the order that fails fastest. Usage: test.sh all|lint|rego|unit|integration
 set -euo pipefail
+# shellcheck source=scripts/stack/env.sh
 . "$(dirname "${BASH_SOURCE[0]}")/stack/env.sh"
+# shellcheck source=scripts/stack/tools.sh
 . "$ROOT/scripts/stack/tools.sh"
 cd "$ROOT"
 
@@ -25,6 +27,9 @@ lint() {
     if compgen -G "$dir/*.py" >/dev/null; then test_dirs+=("$dir"); fi
   done
   uv run --frozen mypy libs/svckit/src services/*/src tests "${test_dirs[@]}"
+  step "shellcheck"
+  ensure_shellcheck
+  shellcheck -x scripts/*.sh scripts/stack/*.sh .ci/run
   step "buf lint"
   "$BUF_BIN" lint
   step "generated protobuf code is fresh"

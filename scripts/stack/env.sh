@@ -173,6 +173,20 @@ wait_until() {
   done
 }
 
+# print_status NAME NOT_READY_STATE DETAIL CHECK... — one status line: running (CHECK succeeds),
+# NOT_READY_STATE (alive but CHECK fails) or stopped (returns 3).
+print_status() {
+  local name="$1" not_ready="$2" detail="$3"
+  shift 3
+  if ! is_running "$name"; then
+    printf '%-9s stopped\n' "$name"
+    return 3
+  fi
+  local state=running
+  "$@" >/dev/null 2>&1 || state="$not_ready"
+  printf '%-9s %s  pid %s  %s\n' "$name" "$state" "$(cat "$LOCAL/pids/$name.pid")" "$detail"
+}
+
 # port_open PORT — true when something accepts TCP connections on 127.0.0.1:PORT.
 port_open() {
   (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null

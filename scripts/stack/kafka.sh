@@ -125,16 +125,7 @@ kafka_stop() {
 }
 
 kafka_status() {
-  if is_running kafka; then
-    if port_open "$KAFKA_PORT"; then
-      echo "kafka     running  pid $(cat "$LOCAL/pids/kafka.pid")  bootstrap $KAFKA_BOOTSTRAP_SERVERS"
-    else
-      echo "kafka     starting pid $(cat "$LOCAL/pids/kafka.pid")  (port $KAFKA_PORT not open yet)"
-    fi
-  else
-    echo "kafka     stopped"
-    return 3
-  fi
+  print_status kafka starting "bootstrap $KAFKA_BOOTSTRAP_SERVERS" port_open "$KAFKA_PORT"
 }
 
 case "${1:-}" in

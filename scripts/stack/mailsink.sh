@@ -35,14 +35,7 @@ mailsink_stop() {
 }
 
 mailsink_status() {
-  if is_running mailsink; then
-    local state=running
-    port_open "$SMTP_PORT" || state=starting
-    echo "mailsink  $state  pid $(cat "$LOCAL/pids/mailsink.pid")  smtp://$SMTP_HOST:$SMTP_PORT  Maildir $MAIL_DIR"
-  else
-    echo "mailsink  stopped"
-    return 3
-  fi
+  print_status mailsink starting "smtp://$SMTP_HOST:$SMTP_PORT  Maildir $MAIL_DIR" port_open "$SMTP_PORT"
 }
 
 case "${1:-}" in

@@ -71,14 +71,7 @@ opa_stop() {
 }
 
 opa_status() {
-  if is_running opa; then
-    local state=running
-    _healthy || state=unhealthy
-    echo "opa       $state  pid $(cat "$LOCAL/pids/opa.pid")  $OPA_URL  revision $(cat "$OPA_REV_FILE" 2>/dev/null || echo '?')"
-  else
-    echo "opa       stopped"
-    return 3
-  fi
+  print_status opa unhealthy "$OPA_URL  revision $(cat "$OPA_REV_FILE" 2>/dev/null || echo '?')" _healthy
 }
 
 case "${1:-}" in

@@ -168,14 +168,7 @@ pg_stop() {
 
 pg_status() {
   _pg_bin
-  if is_running postgres; then
-    local state=running
-    _ready || state=starting
-    echo "postgres  $state  pid $(cat "$LOCAL/pids/postgres.pid")  127.0.0.1:$PG_PORT  $DATABASE_URL"
-  else
-    echo "postgres  stopped"
-    return 3
-  fi
+  print_status postgres starting "127.0.0.1:$PG_PORT  $DATABASE_URL" _ready
 }
 
 case "${1:-}" in

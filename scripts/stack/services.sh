@@ -2,6 +2,7 @@
 # Starts or stops the Invigilator services against the local stack (or whatever the connection
 # settings point at). Usage: services.sh start|stop|status
 set -euo pipefail
+# shellcheck source=scripts/stack/env.sh
 . "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 
 SERVICES=(case-service policy-engine alerter ingest-proxy)
@@ -37,9 +38,10 @@ case "${1:-}" in
     for ((i = ${#SERVICES[@]} - 1; i >= 0; i--)); do stop_bg "${SERVICES[i]}"; done
     ;;
   status)
-    for name in "${SERVICES[@]}"; do
-      if is_running "$name"; then echo "$name: running (pid $(cat "$LOCAL/pids/$name.pid"))"; else echo "$name: stopped"; fi
-    done
+    print_status case-service unhealthy "$CASE_SERVICE_URL/graphql" http_ok "$CASE_SERVICE_URL/readyz" || true
+    print_status policy-engine unhealthy "$POLICY_ENGINE_URL" http_ok "$POLICY_ENGINE_URL/healthz" || true
+    print_status alerter running "SMTP $SMTP_HOST:$SMTP_PORT" true || true
+    print_status ingest-proxy unhealthy "$INGEST_PROXY_URL" http_ok "$INGEST_PROXY_URL/healthz" || true
     ;;
   *) die "usage: $0 start|stop|status" ;;
 esac

@@ -183,6 +183,15 @@ ensure_postgres() {
   export PG_BIN
 }
 
+# ensure_shellcheck — Debian's shellcheck, for `make lint`.
+ensure_shellcheck() {
+  command -v shellcheck >/dev/null 2>&1 && return 0
+  [[ "$(id -u)" -eq 0 ]] || die "shellcheck not found: sudo apt-get install -y shellcheck"
+  log "shellcheck: installing Debian's package (once per machine)"
+  export DEBIAN_FRONTEND=noninteractive
+  { apt-get update -q && apt-get install -y -q shellcheck; } >&2 || die "shellcheck: apt-get install failed"
+}
+
 # ensure_tools — everything the stack needs; quick no-op once installed.
 ensure_tools() {
   ensure_kafka_libs

@@ -31,11 +31,6 @@ MAX_RETRY_DELAY_S = 30.0
 CONSUMER_ERROR_DELAY_S = 5.0
 
 
-def _headers(message: Message) -> list[tuple[str, bytes | str | None]]:
-    headers = message.headers() or []
-    return list(headers.items()) if isinstance(headers, dict) else list(headers)
-
-
 class BreachIngest:
     def __init__(
         self, settings: CaseServiceSettings, sessions: SessionMaker, stop: asyncio.Event, wake: asyncio.Event
@@ -89,7 +84,7 @@ class BreachIngest:
             "messaging.kafka.offset": message.offset() or 0,
         }
         span_name = f"{self._settings.breaches_topic} process"
-        with consumer_span(tracer, span_name, _headers(message), **attributes):
+        with consumer_span(tracer, span_name, message.headers(), **attributes):
             try:
                 breach = parse_breach(message.value())
             except InvalidBreachError as exc:

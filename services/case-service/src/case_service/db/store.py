@@ -12,8 +12,7 @@ from case_service.domain.breaches import BreachFacts
 from case_service.domain.cases import STATUS_OPEN, CaseChange, CaseState, apply_breach, build_case_event
 from case_service.domain.pseudonym import normalise_account
 from invigilator.cases.v1 import cases_pb2
-
-KafkaHeaders = list[tuple[str, bytes]]
+from svckit.tracing import KafkaHeaders
 
 
 def _state(row: Case) -> CaseState:
