@@ -14,7 +14,7 @@ stop: ## stop the services and the local stack (only what the project started)
 	@scripts/stack/down.sh
 
 status: ## show what is running
-	@scripts/stack/status.sh
+	-@scripts/stack/status.sh
 	@scripts/stack/services.sh status
 
 test: ## every check and test: lint, types, protobuf, Rego, unit, integration on the real stack
