@@ -13,6 +13,9 @@ prepare() {
   check_prereqs
   ensure_opa
   ensure_buf
+  # Tests that run the pinned tools find them first on PATH.
+  PATH="$(dirname "$OPA_BIN"):$(dirname "$BUF_BIN"):$PATH"
+  export PATH
   step "uv sync --frozen"
   uv sync --frozen --quiet
 }
