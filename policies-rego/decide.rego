@@ -15,9 +15,15 @@ by_event[i] := [f | some f in findings; f.event == i] if {
 	i := finding.event
 }
 
+# Facts a clause cannot decide but must report, e.g. a password rule AD cannot prove
+# (PWD-POLICY "unverifiable"): {"event", "clause", "status", "reason"}.
+notes contains note if {
+	some note in data.invigilator.clauses[_][_].notes
+}
+
 # A batch for a school the trust has not configured is a configuration problem for IT ops.
 errors contains sprintf("unknown school %q: no policy data under policies-rego/data/schools", [input.school]) if {
 	not config.school
 }
 
-decide := {"events": by_event, "errors": errors}
+decide := {"events": by_event, "notes": notes, "errors": errors}

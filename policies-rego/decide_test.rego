@@ -14,6 +14,7 @@ test_findings_grouped_by_event_index if {
 	[f] := result.events[1]
 	f.clause == "NET-SOCIAL"
 	result.errors == set()
+	result.notes == set()
 }
 
 test_unknown_school_is_reported if {

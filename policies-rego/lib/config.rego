@@ -6,4 +6,18 @@ schools := data.data.schools
 
 categories := data.data.categories
 
-school := schools[input.school]
+# The judged school's settings: its own data over the trust defaults (clauses.md, Defaults).
+school := object.union(data.data.defaults, schools[input.school])
+
+thresholds := school.thresholds
+
+# own_domain(domain) holds for the school's own mail domains and their subdomains.
+own_domain(domain) if {
+	some own in school.mail_domains
+	lower(domain) == own
+}
+
+own_domain(domain) if {
+	some own in school.mail_domains
+	endswith(lower(domain), concat("", [".", own]))
+}

@@ -8,6 +8,7 @@ from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
 from google.protobuf.internal import containers as _containers
+from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
 import builtins as _builtins
 import sys
 import typing as _typing
@@ -18,6 +19,58 @@ else:
     from typing_extensions import TypeAlias as _TypeAlias, Never as _Never
 
 DESCRIPTOR: _descriptor.FileDescriptor
+
+class _MailDirection:
+    ValueType = _typing.NewType("ValueType", _builtins.int)
+    V: _TypeAlias = ValueType  # noqa: Y015
+
+class _MailDirectionEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_MailDirection.ValueType], _builtins.type):
+    DESCRIPTOR: _descriptor.EnumDescriptor
+    MAIL_DIRECTION_UNSPECIFIED: _MailDirection.ValueType  # 0
+    MAIL_DIRECTION_INBOUND: _MailDirection.ValueType  # 1
+    MAIL_DIRECTION_OUTBOUND: _MailDirection.ValueType  # 2
+    MAIL_DIRECTION_INTERNAL: _MailDirection.ValueType  # 3
+
+class MailDirection(_MailDirection, metaclass=_MailDirectionEnumTypeWrapper): ...
+
+MAIL_DIRECTION_UNSPECIFIED: MailDirection.ValueType  # 0
+MAIL_DIRECTION_INBOUND: MailDirection.ValueType  # 1
+MAIL_DIRECTION_OUTBOUND: MailDirection.ValueType  # 2
+MAIL_DIRECTION_INTERNAL: MailDirection.ValueType  # 3
+Global___MailDirection: _TypeAlias = MailDirection  # noqa: Y015
+
+class _ObservationType:
+    ValueType = _typing.NewType("ValueType", _builtins.int)
+    V: _TypeAlias = ValueType  # noqa: Y015
+
+class _ObservationTypeEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_ObservationType.ValueType], _builtins.type):
+    DESCRIPTOR: _descriptor.EnumDescriptor
+    OBSERVATION_TYPE_UNSPECIFIED: _ObservationType.ValueType  # 0
+    OBSERVATION_TYPE_DAILY_NONWORK_MINUTES: _ObservationType.ValueType  # 1
+    """Minutes with non-work browsing in working hours on one local day."""
+    OBSERVATION_TYPE_CONCURRENT_LOGONS: _ObservationType.ValueType  # 2
+    """One account logged on interactively on two hosts at once."""
+    OBSERVATION_TYPE_SCREENSAVER_WITHOUT_LOCK: _ObservationType.ValueType  # 3
+    """Screensaver started (4802) and no lock (4800) in the session within the grace period."""
+    OBSERVATION_TYPE_ACCESS_DENIALS: _ObservationType.ValueType  # 4
+    """Denied share accesses or failed logons against other accounts in one window."""
+    OBSERVATION_TYPE_LOGON_AFTER_MALWARE: _ObservationType.ValueType  # 5
+    """An interactive logon to a host where malware was found and IT has not marked it clean."""
+
+class ObservationType(_ObservationType, metaclass=_ObservationTypeEnumTypeWrapper): ...
+
+OBSERVATION_TYPE_UNSPECIFIED: ObservationType.ValueType  # 0
+OBSERVATION_TYPE_DAILY_NONWORK_MINUTES: ObservationType.ValueType  # 1
+"""Minutes with non-work browsing in working hours on one local day."""
+OBSERVATION_TYPE_CONCURRENT_LOGONS: ObservationType.ValueType  # 2
+"""One account logged on interactively on two hosts at once."""
+OBSERVATION_TYPE_SCREENSAVER_WITHOUT_LOCK: ObservationType.ValueType  # 3
+"""Screensaver started (4802) and no lock (4800) in the session within the grace period."""
+OBSERVATION_TYPE_ACCESS_DENIALS: ObservationType.ValueType  # 4
+"""Denied share accesses or failed logons against other accounts in one window."""
+OBSERVATION_TYPE_LOGON_AFTER_MALWARE: ObservationType.ValueType  # 5
+"""An interactive logon to a host where malware was found and IT has not marked it clean."""
+Global___ObservationType: _TypeAlias = ObservationType  # noqa: Y015
 
 @_typing.final
 class EventBatch(_message.Message):
@@ -57,6 +110,10 @@ class Event(_message.Message):
     ACCOUNT_FIELD_NUMBER: _builtins.int
     OCCURRED_AT_FIELD_NUMBER: _builtins.int
     PROXY_FIELD_NUMBER: _builtins.int
+    MAIL_FIELD_NUMBER: _builtins.int
+    ENDPOINT_FIELD_NUMBER: _builtins.int
+    DIRECTORY_FIELD_NUMBER: _builtins.int
+    OBSERVATION_FIELD_NUMBER: _builtins.int
     event_id: _builtins.str
     """Deterministic hash of the source and the raw input: a replayed line keeps its id."""
     school_id: _builtins.str
@@ -66,6 +123,14 @@ class Event(_message.Message):
     def occurred_at(self) -> _timestamp_pb2.Timestamp: ...
     @_builtins.property
     def proxy(self) -> Global___ProxyRequest: ...
+    @_builtins.property
+    def mail(self) -> Global___MailMessage: ...
+    @_builtins.property
+    def endpoint(self) -> Global___EndpointEvent: ...
+    @_builtins.property
+    def directory(self) -> Global___DirectoryEvent: ...
+    @_builtins.property
+    def observation(self) -> Global___Observation: ...
     def __init__(
         self,
         *,
@@ -74,12 +139,16 @@ class Event(_message.Message):
         account: _builtins.str = ...,
         occurred_at: _timestamp_pb2.Timestamp | None = ...,
         proxy: Global___ProxyRequest | None = ...,
+        mail: Global___MailMessage | None = ...,
+        endpoint: Global___EndpointEvent | None = ...,
+        directory: Global___DirectoryEvent | None = ...,
+        observation: Global___Observation | None = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _typing.Literal["occurred_at", b"occurred_at", "payload", b"payload", "proxy", b"proxy"]  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["directory", b"directory", "endpoint", b"endpoint", "mail", b"mail", "observation", b"observation", "occurred_at", b"occurred_at", "payload", b"payload", "proxy", b"proxy"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["account", b"account", "event_id", b"event_id", "occurred_at", b"occurred_at", "payload", b"payload", "proxy", b"proxy", "school_id", b"school_id"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["account", b"account", "directory", b"directory", "endpoint", b"endpoint", "event_id", b"event_id", "mail", b"mail", "observation", b"observation", "occurred_at", b"occurred_at", "payload", b"payload", "proxy", b"proxy", "school_id", b"school_id"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
-    _WhichOneofReturnType_payload: _TypeAlias = _typing.Literal["proxy"]  # noqa: Y015
+    _WhichOneofReturnType_payload: _TypeAlias = _typing.Literal["proxy", "mail", "endpoint", "directory", "observation"]  # noqa: Y015
     _WhichOneofArgType_payload: _TypeAlias = _typing.Literal["payload", b"payload"]  # noqa: Y015
     def WhichOneof(self, oneof_group: _WhichOneofArgType_payload) -> _WhichOneofReturnType_payload | None: ...
 
@@ -176,3 +245,475 @@ class RejectedInput(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___RejectedInput: _TypeAlias = RejectedInput  # noqa: Y015
+
+@_typing.final
+class MailMessage(_message.Message):
+    """The envelope of one mail message. Bodies are never read (MON-ENVELOPE-ONLY). A message marked
+    Private/Personal keeps no subject and no attachment names or types, only the marks
+    (MON-PRIVATE-MARKED).
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    MESSAGE_ID_FIELD_NUMBER: _builtins.int
+    FROM_ADDRESS_FIELD_NUMBER: _builtins.int
+    SENDER_MAILBOX_FIELD_NUMBER: _builtins.int
+    TO_FIELD_NUMBER: _builtins.int
+    CC_FIELD_NUMBER: _builtins.int
+    BCC_FIELD_NUMBER: _builtins.int
+    SUBJECT_FIELD_NUMBER: _builtins.int
+    SENSITIVITY_FIELD_NUMBER: _builtins.int
+    PRIVATE_MARKED_FIELD_NUMBER: _builtins.int
+    PERSONAL_LABEL_FIELD_NUMBER: _builtins.int
+    ATTACHMENTS_FIELD_NUMBER: _builtins.int
+    RECIPIENT_COUNT_FIELD_NUMBER: _builtins.int
+    LABELS_FIELD_NUMBER: _builtins.int
+    DIRECTION_FIELD_NUMBER: _builtins.int
+    FORWARD_DEPTH_FIELD_NUMBER: _builtins.int
+    message_id: _builtins.str
+    from_address: _builtins.str
+    """Address in the From header."""
+    sender_mailbox: _builtins.str
+    """Mailbox that actually submitted it (Sender header, or the platform's authenticated sender)."""
+    subject: _builtins.str
+    """Empty when private_marked or personal_label."""
+    sensitivity: _builtins.str
+    """The Sensitivity header as sent: Personal, Private, Company-Confidential."""
+    private_marked: _builtins.bool
+    """Sensitivity Private or Personal."""
+    personal_label: _builtins.bool
+    """The subject carried a "personal" label."""
+    recipient_count: _builtins.int
+    """Recipients after list expansion, when the platform reports it (else the address count)."""
+    direction: Global___MailDirection.ValueType
+    forward_depth: _builtins.int
+    """Number of forward prefixes (FW:, Fwd:) the subject carried before minimisation."""
+    @_builtins.property
+    def to(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]: ...
+    @_builtins.property
+    def cc(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]: ...
+    @_builtins.property
+    def bcc(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]: ...
+    @_builtins.property
+    def attachments(self) -> _containers.RepeatedCompositeFieldContainer[Global___Attachment]: ...
+    @_builtins.property
+    def labels(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
+        """Labels the school's platform applied (e.g. a confidentiality label)."""
+
+    def __init__(
+        self,
+        *,
+        message_id: _builtins.str = ...,
+        from_address: _builtins.str = ...,
+        sender_mailbox: _builtins.str = ...,
+        to: _abc.Iterable[_builtins.str] | None = ...,
+        cc: _abc.Iterable[_builtins.str] | None = ...,
+        bcc: _abc.Iterable[_builtins.str] | None = ...,
+        subject: _builtins.str = ...,
+        sensitivity: _builtins.str = ...,
+        private_marked: _builtins.bool = ...,
+        personal_label: _builtins.bool = ...,
+        attachments: _abc.Iterable[Global___Attachment] | None = ...,
+        recipient_count: _builtins.int = ...,
+        labels: _abc.Iterable[_builtins.str] | None = ...,
+        direction: Global___MailDirection.ValueType = ...,
+        forward_depth: _builtins.int = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["attachments", b"attachments", "bcc", b"bcc", "cc", b"cc", "direction", b"direction", "forward_depth", b"forward_depth", "from_address", b"from_address", "labels", b"labels", "message_id", b"message_id", "personal_label", b"personal_label", "private_marked", b"private_marked", "recipient_count", b"recipient_count", "sender_mailbox", b"sender_mailbox", "sensitivity", b"sensitivity", "subject", b"subject", "to", b"to"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___MailMessage: _TypeAlias = MailMessage  # noqa: Y015
+
+@_typing.final
+class Attachment(_message.Message):
+    """One attachment, from the MIME structure only; name and type are empty on private mail."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    FILE_NAME_FIELD_NUMBER: _builtins.int
+    EXTENSION_FIELD_NUMBER: _builtins.int
+    SIZE_BYTES_FIELD_NUMBER: _builtins.int
+    CONTENT_TYPE_FIELD_NUMBER: _builtins.int
+    file_name: _builtins.str
+    extension: _builtins.str
+    """Lower-case extension without the dot, e.g. "exe"."""
+    size_bytes: _builtins.int
+    content_type: _builtins.str
+    def __init__(
+        self,
+        *,
+        file_name: _builtins.str = ...,
+        extension: _builtins.str = ...,
+        size_bytes: _builtins.int = ...,
+        content_type: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["content_type", b"content_type", "extension", b"extension", "file_name", b"file_name", "size_bytes", b"size_bytes"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___Attachment: _TypeAlias = Attachment  # noqa: Y015
+
+@_typing.final
+class EndpointEvent(_message.Message):
+    """A Windows event from a staff device (Winlogbeat ECS or NXLog JSON)."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    WINDOWS_EVENT_ID_FIELD_NUMBER: _builtins.int
+    PROVIDER_FIELD_NUMBER: _builtins.int
+    HOST_FIELD_NUMBER: _builtins.int
+    LOGON_ID_FIELD_NUMBER: _builtins.int
+    LOGON_TYPE_FIELD_NUMBER: _builtins.int
+    SUBJECT_ACCOUNT_FIELD_NUMBER: _builtins.int
+    TARGET_ACCOUNT_FIELD_NUMBER: _builtins.int
+    TARGET_HOST_FIELD_NUMBER: _builtins.int
+    FAILURE_FIELD_NUMBER: _builtins.int
+    STATUS_FIELD_NUMBER: _builtins.int
+    DEVICE_FIELD_NUMBER: _builtins.int
+    SOFTWARE_FIELD_NUMBER: _builtins.int
+    THREAT_FIELD_NUMBER: _builtins.int
+    SHARE_FIELD_NUMBER: _builtins.int
+    windows_event_id: _builtins.int
+    provider: _builtins.str
+    host: _builtins.str
+    logon_id: _builtins.str
+    """Logon session id, to pair 4800/4801/4802/4803 and logons/logoffs."""
+    logon_type: _builtins.int
+    """2 interactive, 3 network, 7 unlock, 10 remote interactive, 11 cached interactive."""
+    subject_account: _builtins.str
+    """Who acted (SubjectUserName)."""
+    target_account: _builtins.str
+    """Whose account or credentials were used (TargetUserName)."""
+    target_host: _builtins.str
+    """4648: the server the explicit credentials were used for."""
+    failure: _builtins.bool
+    """The event records a failure (audit failure, access denied, blocked)."""
+    status: _builtins.str
+    """Status or failure reason as logged, e.g. 0xC000006A."""
+    @_builtins.property
+    def device(self) -> Global___Device: ...
+    @_builtins.property
+    def software(self) -> Global___Software: ...
+    @_builtins.property
+    def threat(self) -> Global___Threat: ...
+    @_builtins.property
+    def share(self) -> Global___ShareAccess: ...
+    def __init__(
+        self,
+        *,
+        windows_event_id: _builtins.int = ...,
+        provider: _builtins.str = ...,
+        host: _builtins.str = ...,
+        logon_id: _builtins.str = ...,
+        logon_type: _builtins.int = ...,
+        subject_account: _builtins.str = ...,
+        target_account: _builtins.str = ...,
+        target_host: _builtins.str = ...,
+        failure: _builtins.bool = ...,
+        status: _builtins.str = ...,
+        device: Global___Device | None = ...,
+        software: Global___Software | None = ...,
+        threat: Global___Threat | None = ...,
+        share: Global___ShareAccess | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["device", b"device", "share", b"share", "software", b"software", "threat", b"threat"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["device", b"device", "failure", b"failure", "host", b"host", "logon_id", b"logon_id", "logon_type", b"logon_type", "provider", b"provider", "share", b"share", "software", b"software", "status", b"status", "subject_account", b"subject_account", "target_account", b"target_account", "target_host", b"target_host", "threat", b"threat", "windows_event_id", b"windows_event_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___EndpointEvent: _TypeAlias = EndpointEvent  # noqa: Y015
+
+@_typing.final
+class Device(_message.Message):
+    """A device attached to an endpoint (6416, Kernel-PnP 400/410, DriverFrameworks 2003)."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    DEVICE_CLASS_FIELD_NUMBER: _builtins.int
+    VENDOR_ID_FIELD_NUMBER: _builtins.int
+    PRODUCT_ID_FIELD_NUMBER: _builtins.int
+    SERIAL_FIELD_NUMBER: _builtins.int
+    DESCRIPTION_FIELD_NUMBER: _builtins.int
+    device_class: _builtins.str
+    """Setup class, e.g. DiskDrive, WPD, Image, USB."""
+    vendor_id: _builtins.str
+    product_id: _builtins.str
+    serial: _builtins.str
+    description: _builtins.str
+    def __init__(
+        self,
+        *,
+        device_class: _builtins.str = ...,
+        vendor_id: _builtins.str = ...,
+        product_id: _builtins.str = ...,
+        serial: _builtins.str = ...,
+        description: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["description", b"description", "device_class", b"device_class", "product_id", b"product_id", "serial", b"serial", "vendor_id", b"vendor_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___Device: _TypeAlias = Device  # noqa: Y015
+
+@_typing.final
+class Software(_message.Message):
+    """Software installed or run (MsiInstaller 11707/1033, 4697/7045, AppLocker 8003/8004)."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    NAME_FIELD_NUMBER: _builtins.int
+    VERSION_FIELD_NUMBER: _builtins.int
+    PUBLISHER_FIELD_NUMBER: _builtins.int
+    FILE_NAME_FIELD_NUMBER: _builtins.int
+    name: _builtins.str
+    version: _builtins.str
+    publisher: _builtins.str
+    file_name: _builtins.str
+    """File name only: the path is cut at the door."""
+    def __init__(
+        self,
+        *,
+        name: _builtins.str = ...,
+        version: _builtins.str = ...,
+        publisher: _builtins.str = ...,
+        file_name: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["file_name", b"file_name", "name", b"name", "publisher", b"publisher", "version", b"version"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___Software: _TypeAlias = Software  # noqa: Y015
+
+@_typing.final
+class Threat(_message.Message):
+    """A Defender detection (1116/1117)."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    NAME_FIELD_NUMBER: _builtins.int
+    SEVERITY_FIELD_NUMBER: _builtins.int
+    CATEGORY_FIELD_NUMBER: _builtins.int
+    FILE_NAME_FIELD_NUMBER: _builtins.int
+    ACTION_FIELD_NUMBER: _builtins.int
+    name: _builtins.str
+    severity: _builtins.str
+    category: _builtins.str
+    file_name: _builtins.str
+    """File name only: the path is cut at the door."""
+    action: _builtins.str
+    def __init__(
+        self,
+        *,
+        name: _builtins.str = ...,
+        severity: _builtins.str = ...,
+        category: _builtins.str = ...,
+        file_name: _builtins.str = ...,
+        action: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["action", b"action", "category", b"category", "file_name", b"file_name", "name", b"name", "severity", b"severity"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___Threat: _TypeAlias = Threat  # noqa: Y015
+
+@_typing.final
+class ShareAccess(_message.Message):
+    """A file-share access (5140/5145)."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    SHARE_NAME_FIELD_NUMBER: _builtins.int
+    RELATIVE_TARGET_FIELD_NUMBER: _builtins.int
+    share_name: _builtins.str
+    relative_target: _builtins.str
+    def __init__(
+        self,
+        *,
+        share_name: _builtins.str = ...,
+        relative_target: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["relative_target", b"relative_target", "share_name", b"share_name"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ShareAccess: _TypeAlias = ShareAccess  # noqa: Y015
+
+@_typing.final
+class DirectoryEvent(_message.Message):
+    """An Active Directory event or a directory-sync snapshot."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    WINDOWS_EVENT_ID_FIELD_NUMBER: _builtins.int
+    SUBJECT_ACCOUNT_FIELD_NUMBER: _builtins.int
+    TARGET_ACCOUNT_FIELD_NUMBER: _builtins.int
+    GROUP_FIELD_NUMBER: _builtins.int
+    ACCOUNT_SNAPSHOT_FIELD_NUMBER: _builtins.int
+    PASSWORD_POLICY_FIELD_NUMBER: _builtins.int
+    windows_event_id: _builtins.int
+    """The security event id on a domain controller; 0 for a sync snapshot."""
+    subject_account: _builtins.str
+    target_account: _builtins.str
+    group: _builtins.str
+    """Group changed by 4728/4732/4756."""
+    @_builtins.property
+    def account_snapshot(self) -> Global___DirectoryAccount: ...
+    @_builtins.property
+    def password_policy(self) -> Global___PasswordPolicy: ...
+    def __init__(
+        self,
+        *,
+        windows_event_id: _builtins.int = ...,
+        subject_account: _builtins.str = ...,
+        target_account: _builtins.str = ...,
+        group: _builtins.str = ...,
+        account_snapshot: Global___DirectoryAccount | None = ...,
+        password_policy: Global___PasswordPolicy | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["account_snapshot", b"account_snapshot", "password_policy", b"password_policy"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["account_snapshot", b"account_snapshot", "group", b"group", "password_policy", b"password_policy", "subject_account", b"subject_account", "target_account", b"target_account", "windows_event_id", b"windows_event_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___DirectoryEvent: _TypeAlias = DirectoryEvent  # noqa: Y015
+
+@_typing.final
+class DirectoryAccount(_message.Message):
+    """A staff account as the directory sync saw it."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ACCOUNT_FIELD_NUMBER: _builtins.int
+    USER_ACCOUNT_CONTROL_FIELD_NUMBER: _builtins.int
+    STAFF_FIELD_NUMBER: _builtins.int
+    LEAVER_FIELD_NUMBER: _builtins.int
+    PASSWORD_LAST_SET_FIELD_NUMBER: _builtins.int
+    RESULTANT_PSO_FIELD_NUMBER: _builtins.int
+    account: _builtins.str
+    user_account_control: _builtins.int
+    """userAccountControl flags (0x2 disabled, 0x20 PASSWD_NOTREQD, ...)."""
+    staff: _builtins.bool
+    leaver: _builtins.bool
+    """The account belongs to someone leaving (sync flag or leavers OU)."""
+    resultant_pso: _builtins.str
+    """Fine-grained password policy that applies, when any."""
+    @_builtins.property
+    def password_last_set(self) -> _timestamp_pb2.Timestamp: ...
+    def __init__(
+        self,
+        *,
+        account: _builtins.str = ...,
+        user_account_control: _builtins.int = ...,
+        staff: _builtins.bool = ...,
+        leaver: _builtins.bool = ...,
+        password_last_set: _timestamp_pb2.Timestamp | None = ...,
+        resultant_pso: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["password_last_set", b"password_last_set"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["account", b"account", "leaver", b"leaver", "password_last_set", b"password_last_set", "resultant_pso", b"resultant_pso", "staff", b"staff", "user_account_control", b"user_account_control"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___DirectoryAccount: _TypeAlias = DirectoryAccount  # noqa: Y015
+
+@_typing.final
+class PasswordPolicy(_message.Message):
+    """A domain or fine-grained (PSO) password policy."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    NAME_FIELD_NUMBER: _builtins.int
+    MIN_LENGTH_FIELD_NUMBER: _builtins.int
+    COMPLEXITY_ENABLED_FIELD_NUMBER: _builtins.int
+    FINE_GRAINED_FIELD_NUMBER: _builtins.int
+    name: _builtins.str
+    """"domain" or the PSO's name."""
+    min_length: _builtins.int
+    complexity_enabled: _builtins.bool
+    fine_grained: _builtins.bool
+    def __init__(
+        self,
+        *,
+        name: _builtins.str = ...,
+        min_length: _builtins.int = ...,
+        complexity_enabled: _builtins.bool = ...,
+        fine_grained: _builtins.bool = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["complexity_enabled", b"complexity_enabled", "fine_grained", b"fine_grained", "min_length", b"min_length", "name", b"name"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___PasswordPolicy: _TypeAlias = PasswordPolicy  # noqa: Y015
+
+@_typing.final
+class Observation(_message.Message):
+    """What the stream processor derived by counting across time; Rego judges it against the
+    school's thresholds.
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    TYPE_FIELD_NUMBER: _builtins.int
+    DATE_FIELD_NUMBER: _builtins.int
+    MINUTES_FIELD_NUMBER: _builtins.int
+    COUNT_FIELD_NUMBER: _builtins.int
+    SECONDS_FIELD_NUMBER: _builtins.int
+    HOSTS_FIELD_NUMBER: _builtins.int
+    LOGON_ID_FIELD_NUMBER: _builtins.int
+    WINDOW_START_FIELD_NUMBER: _builtins.int
+    WINDOW_END_FIELD_NUMBER: _builtins.int
+    EVIDENCE_EVENT_IDS_FIELD_NUMBER: _builtins.int
+    type: Global___ObservationType.ValueType
+    date: _builtins.str
+    """Local calendar date in the school's timezone, YYYY-MM-DD, for daily observations."""
+    minutes: _builtins.int
+    count: _builtins.int
+    seconds: _builtins.int
+    logon_id: _builtins.str
+    @_builtins.property
+    def hosts(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]: ...
+    @_builtins.property
+    def window_start(self) -> _timestamp_pb2.Timestamp: ...
+    @_builtins.property
+    def window_end(self) -> _timestamp_pb2.Timestamp: ...
+    @_builtins.property
+    def evidence_event_ids(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]: ...
+    def __init__(
+        self,
+        *,
+        type: Global___ObservationType.ValueType = ...,
+        date: _builtins.str = ...,
+        minutes: _builtins.int = ...,
+        count: _builtins.int = ...,
+        seconds: _builtins.int = ...,
+        hosts: _abc.Iterable[_builtins.str] | None = ...,
+        logon_id: _builtins.str = ...,
+        window_start: _timestamp_pb2.Timestamp | None = ...,
+        window_end: _timestamp_pb2.Timestamp | None = ...,
+        evidence_event_ids: _abc.Iterable[_builtins.str] | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["window_end", b"window_end", "window_start", b"window_start"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["count", b"count", "date", b"date", "evidence_event_ids", b"evidence_event_ids", "hosts", b"hosts", "logon_id", b"logon_id", "minutes", b"minutes", "seconds", b"seconds", "type", b"type", "window_end", b"window_end", "window_start", b"window_start"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___Observation: _TypeAlias = Observation  # noqa: Y015
