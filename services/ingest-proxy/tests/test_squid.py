@@ -2,9 +2,10 @@ from datetime import UTC, datetime
 
 import pytest
 
-from ingest_proxy.ingest import parse_squid_text
+from ingest_proxy.ingest import parse_text
 from ingest_proxy.minimise import account_of, to_event
-from ingest_proxy.squid import SquidParseError, parse_line
+from ingest_proxy.record import ProxyParseError
+from ingest_proxy.squid import parse_line
 
 GET_LINE = (
     "1700000000.123    456 10.0.0.5 TCP_MISS/200 1234 GET "
@@ -14,6 +15,10 @@ CONNECT_LINE = (
     "1700000001.000  12003 10.0.0.6 TCP_TUNNEL/200 5678 CONNECT www.facebook.com:443 "
     "jsmith HIER_DIRECT/1.2.3.4 -"
 )
+DENIED_LINE = (
+    "1700000002.000      0 2001:db8::15 TCP_DENIED/403 3921 GET http://bet.example/casino/play?u=1 "
+    "j%20smith HIER_NONE/- text/html"
+)
 
 
 def test_parses_right_aligned_elapsed_and_fields() -> None:
@@ -22,18 +27,29 @@ def test_parses_right_aligned_elapsed_and_fields() -> None:
     assert (record.elapsed_ms, record.status, record.bytes) == (456, 200, 1234)
     assert record.result_code == "TCP_MISS"
     assert record.user == "CORP\\JSmith"
+    assert not record.denied
 
 
-def test_query_string_and_fragment_are_dropped_at_the_door() -> None:
-    event = to_event(parse_line(GET_LINE), "elms-farm", GET_LINE)
-    assert event.proxy.host == "www.facebook.com"
-    assert event.proxy.path == "/groups/x"
-    assert "secret" not in event.SerializeToString().decode("latin-1")
+def test_allowed_request_keeps_only_scheme_host_and_port() -> None:
+    event = to_event(parse_line(GET_LINE), "elms-farm", GET_LINE, "proxy.squid")
+    assert (event.proxy.scheme, event.proxy.host, event.proxy.port) == ("http", "www.facebook.com", 80)
+    assert event.proxy.path == ""
+    serialized = event.SerializeToString()
+    for forbidden in (b"secret", b"groups", b"frag"):
+        assert forbidden not in serialized
     assert event.account == "jsmith"
 
 
+def test_denied_request_keeps_its_path_but_not_its_query() -> None:
+    event = to_event(parse_line(DENIED_LINE), "elms-farm", DENIED_LINE, "proxy.squid")
+    assert event.proxy.path == "/casino/play"
+    assert b"u=1" not in event.SerializeToString()
+    assert event.proxy.client_ip == "2001:db8::15"
+    assert event.account == "j smith"
+
+
 def test_connect_line_gives_host_and_port() -> None:
-    event = to_event(parse_line(CONNECT_LINE), "elms-farm", CONNECT_LINE)
+    event = to_event(parse_line(CONNECT_LINE), "elms-farm", CONNECT_LINE, "proxy.squid")
     assert (event.proxy.scheme, event.proxy.host, event.proxy.port, event.proxy.path) == (
         "https",
         "www.facebook.com",
@@ -43,10 +59,16 @@ def test_connect_line_gives_host_and_port() -> None:
     assert event.proxy.elapsed_ms == 12003
 
 
+def test_ipv6_connect_target() -> None:
+    line = "1700000001.000 5 ::1 TCP_TUNNEL/200 10 CONNECT [2001:db8::1]:443 - HIER_DIRECT/- -"
+    event = to_event(parse_line(line), "elms-farm", line, "proxy.squid")
+    assert (event.proxy.host, event.proxy.port, event.account) == ("2001:db8::1", 443, "")
+
+
 def test_event_id_is_stable_per_school_and_line() -> None:
-    first = to_event(parse_line(GET_LINE), "elms-farm", GET_LINE)
-    again = to_event(parse_line(GET_LINE), "elms-farm", GET_LINE + "  ")
-    other_school = to_event(parse_line(GET_LINE), "st-peters", GET_LINE)
+    first = to_event(parse_line(GET_LINE), "elms-farm", GET_LINE, "proxy.squid")
+    again = to_event(parse_line(GET_LINE), "elms-farm", GET_LINE + "  ", "proxy.squid")
+    other_school = to_event(parse_line(GET_LINE), "st-peters", GET_LINE, "proxy.squid")
     assert first.event_id == again.event_id
     assert first.event_id != other_school.event_id
 
@@ -61,7 +83,7 @@ def test_event_id_is_stable_per_school_and_line() -> None:
     ],
 )
 def test_bad_lines_say_why(line: str, reason: str) -> None:
-    with pytest.raises(SquidParseError, match=reason):
+    with pytest.raises(ProxyParseError, match=reason):
         parse_line(line)
 
 
@@ -71,10 +93,34 @@ def test_account_is_the_logon_name(user: str) -> None:
 
 
 def test_text_batch_keeps_every_line_as_event_or_reject() -> None:
-    text = f"{GET_LINE}\n\ngarbage here\n{CONNECT_LINE}\n1 2 3 4 5 6 ftp:// 8 9 10\n"
-    batch = parse_squid_text(text, "elms-farm")
+    none_line = (
+        "1700000003.000 0 10.0.0.9 NONE_NONE/000 0 - error:transaction-end-before-headers - HIER_NONE/- -"
+    )
+    text = f"{GET_LINE}\n\ngarbage here\n{CONNECT_LINE}\n{none_line}\n"
+    batch = parse_text("squid", text, "elms-farm")
     assert len(batch.events) == 2
-    assert [r.raw.decode() for r in batch.rejects] == ["garbage here", "1 2 3 4 5 6 ftp:// 8 9 10"]
+    assert [r.raw.decode() for r in batch.rejects] == ["garbage here", none_line]
     assert batch.rejects[0].reason.startswith("line 3:")
     assert batch.rejects[1].reason.startswith("line 5:")
     assert all(r.format == "proxy.squid" and r.school_id == "elms-farm" for r in batch.rejects)
+
+
+def test_a_ten_megabyte_line_is_rejected_and_capped() -> None:
+    huge = "x" * (10 * 1024 * 1024)
+    batch = parse_text("squid", f"{GET_LINE}\n{huge}\n", "elms-farm")
+    assert len(batch.events) == 1
+    [reject] = batch.rejects
+    assert len(reject.raw) == 64 * 1024
+    assert "expected 10" in reject.reason
+
+
+def test_unknown_format_is_refused_with_the_known_ones() -> None:
+    with pytest.raises(ValueError, match="squid"):
+        parse_text("bluecoat", GET_LINE, "elms-farm")
+
+
+def test_text_that_is_not_utf8_becomes_a_reject() -> None:
+    line = "1700000002.000 0 10.0.0.1 TCP_MISS/200 1 GET http://a.example/ j\ud800smith HIER_NONE/- -"
+    batch = parse_text("squid", line, "elms-farm")
+    assert not batch.events
+    assert "surrogates" in batch.rejects[0].reason

@@ -4,13 +4,15 @@ import asyncio
 import logging
 from collections.abc import Iterator
 from typing import Annotated
+from zoneinfo import ZoneInfo
 
 from confluent_kafka import KafkaException, Producer
 from fastapi import FastAPI, HTTPException, Path, Request, status
 from pydantic import BaseModel
 
-from ingest_proxy.ingest import ParsedBatch, parse_squid_text
+from ingest_proxy.ingest import ParsedBatch, formats, parse_text
 from ingest_proxy.settings import IngestProxySettings
+from ingest_proxy.vendor_csv import ColumnMapping
 from svckit.batching import event_batches
 from svckit.health import health_router
 from svckit.kafka import OutRecord, produce_all
@@ -38,16 +40,26 @@ def _records(parsed: ParsedBatch, school_id: str, settings: IngestProxySettings)
         yield OutRecord(settings.rejected_topic, school_id, reject.SerializeToString(), headers)
 
 
-def create_app(settings: IngestProxySettings, producer: Producer) -> FastAPI:
+def create_app(
+    settings: IngestProxySettings, producer: Producer, mappings: dict[str, ColumnMapping]
+) -> FastAPI:
+    known = formats(mappings)
+    zone = ZoneInfo(settings.timezone)
+
     app = FastAPI(title="Invigilator ingest-proxy", version="0.1.0")
     app.include_router(health_router())
 
     @app.post(
-        "/v1/schools/{school_id}/squid",
+        "/v1/schools/{school_id}/{format_name}",
         status_code=status.HTTP_202_ACCEPTED,
-        summary="Squid native access.log lines, one per line (text/plain)",
+        summary="A text batch of proxy log records: squid, e2guardian, or <vendor>-csv (text/plain)",
     )
-    async def ingest_squid(school_id: SchoolId, request: Request) -> IngestResult:
+    async def ingest(school_id: SchoolId, format_name: str, request: Request) -> IngestResult:
+        if format_name not in known:
+            raise HTTPException(
+                status.HTTP_404_NOT_FOUND,
+                f"unknown format {format_name!r}; known: {', '.join(sorted(known))}",
+            )
         body = await request.body()
         if len(body) > settings.max_body_bytes:
             raise HTTPException(
@@ -58,7 +70,7 @@ def create_app(settings: IngestProxySettings, producer: Producer) -> FastAPI:
             text = body.decode("utf-8")
         except UnicodeDecodeError as error:
             raise HTTPException(status.HTTP_400_BAD_REQUEST, f"body is not UTF-8 text: {error}") from None
-        parsed = parse_squid_text(text, school_id)
+        parsed = parse_text(format_name, text, school_id, zone, mappings)
         records = list(_records(parsed, school_id, settings))
         try:
             await asyncio.to_thread(produce_all, producer, records)

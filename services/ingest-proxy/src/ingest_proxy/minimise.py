@@ -1,14 +1,15 @@
 """Turns a parsed proxy record into the event Invigilator keeps, dropping what it must not keep.
 
-Kept: who (account), when, where (scheme, host, port, path), how (method, status, bytes).
-Dropped at the door: the query string and fragment (search terms, tokens) and any credentials
-embedded in the URL. Detailed browsing is still only shown inside a case (MON-INTERNET-ON-SUSPICION).
+Kept: who (account), when, where (scheme, host, port), how (method, status, bytes), the filter's
+own categories and verdict. Dropped at the door: query strings, fragments and credentials always;
+the path of every request the filter allowed (only a blocked request keeps its path, as evidence
+of what was refused). Detailed browsing is shown only inside a case (MON-INTERNET-ON-SUSPICION).
 """
 
 import hashlib
 from urllib.parse import urlsplit
 
-from ingest_proxy.squid import SquidParseError, SquidRecord
+from ingest_proxy.record import ProxyParseError, ProxyRecord
 from invigilator.events.v1 import events_pb2
 
 DEFAULT_PORTS = {"http": 80, "https": 443, "ftp": 21}
@@ -16,7 +17,9 @@ DEFAULT_PORTS = {"http": 80, "https": 443, "ftp": 21}
 
 def event_id(source: str, school_id: str, raw: str) -> str:
     """The same raw line from the same school always gets the same id, so replays are idempotent."""
-    return hashlib.sha256(f"{source}\x00{school_id}\x00{raw.strip()}".encode()).hexdigest()[:32]
+    return hashlib.sha256(f"{source}\x00{school_id}\x00{raw.strip()}".encode("utf-8", "replace")).hexdigest()[
+        :32
+    ]
 
 
 def account_of(user: str) -> str:
@@ -25,27 +28,27 @@ def account_of(user: str) -> str:
     return name.strip().lower()
 
 
-def _target(record: SquidRecord) -> tuple[str, str, int, str]:
+def _target(record: ProxyRecord) -> tuple[str, str, int, str]:
     """(scheme, host, port, path) of the request."""
-    if record.method == "CONNECT":
+    if record.method == "CONNECT" or "://" not in record.url:
         host, _, port_text = record.url.rpartition(":")
         if not host or not port_text.isdigit():
-            raise SquidParseError(f"CONNECT target is not host:port: {record.url!r}")
-        return "https", host.lower(), int(port_text), ""
+            raise ProxyParseError(f"CONNECT target is not host:port: {record.url!r}")
+        return "https", host.strip("[]").lower(), int(port_text), ""
     parts = urlsplit(record.url)
     if not parts.scheme or not parts.hostname:
-        raise SquidParseError(f"URL has no scheme or host: {record.url!r}")
+        raise ProxyParseError(f"URL has no scheme or host: {record.url!r}")
     try:
         port = parts.port or DEFAULT_PORTS.get(parts.scheme, 0)
     except ValueError:
-        raise SquidParseError(f"URL has an invalid port: {record.url!r}") from None
+        raise ProxyParseError(f"URL has an invalid port: {record.url!r}") from None
     return parts.scheme.lower(), parts.hostname.lower(), port, parts.path or "/"
 
 
-def to_event(record: SquidRecord, school_id: str, raw: str) -> events_pb2.Event:
+def to_event(record: ProxyRecord, school_id: str, raw: str, source: str) -> events_pb2.Event:
     scheme, host, port, path = _target(record)
     event = events_pb2.Event(
-        event_id=event_id("proxy.squid", school_id, raw),
+        event_id=event_id(source, school_id, raw),
         school_id=school_id,
         account=account_of(record.user),
         proxy=events_pb2.ProxyRequest(
@@ -54,10 +57,11 @@ def to_event(record: SquidRecord, school_id: str, raw: str) -> events_pb2.Event:
             scheme=scheme,
             host=host,
             port=port,
-            path=path,
+            path=path if record.denied else "",
             status=record.status,
             bytes=record.bytes,
             elapsed_ms=record.elapsed_ms,
+            categories=list(record.categories),
             result_code=record.result_code,
         ),
     )

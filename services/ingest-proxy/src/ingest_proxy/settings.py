@@ -1,3 +1,5 @@
+from pathlib import Path
+
 from pydantic_settings import SettingsConfigDict
 
 from svckit.settings import ServiceSettings
@@ -14,3 +16,7 @@ class IngestProxySettings(ServiceSettings):
     shards: int = 64
     max_batch_events: int = 500
     max_body_bytes: int = 16 * 1024 * 1024
+    # Local time of filters that log without a zone (e2guardian, most CSV exports).
+    timezone: str = "Europe/London"
+    # JSON object {vendor: {timestamp, user, url, client_ip, ...}} adding or overriding CSV mappings.
+    csv_mappings_file: Path | None = None
