@@ -1,3 +1,4 @@
+# NET-SOCIAL: a proxy request the categorisation (lib/web) puts in "social".
 package invigilator.clauses.net.social
 
 import data.invigilator.lib.finding
@@ -17,6 +18,6 @@ import data.invigilator.lib.web
 #     st-peters: Systems Use and Data Security ¶6; Inappropriate Use (h)
 findings contains f if {
 	some i, event in input.events
-	"social" in web.categories(event.proxy)
-	f := finding.make(i, rego.metadata.rule(), "proxy.host is a social networking site", {"host": event.proxy.host})
+	"social" in web.event_categories[i]
+	f := finding.make(i, rego.metadata.rule(), "proxy.host is a social networking site", web.evidence(event.proxy))
 }
