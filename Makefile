@@ -1,7 +1,7 @@
 # The two commands a newcomer needs are `make run` and `make test`; the rest are their parts.
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
-.PHONY: help run stop status test lint proto proto-check rego unit integration
+.PHONY: help run stop status test lint proto proto-check rego unit integration traceability bench-rego
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -34,3 +34,9 @@ unit: ## unit tests beside the code
 
 integration: ## cross-service tests against the real stack (started if needed)
 	@scripts/test.sh integration
+
+traceability: ## regenerate docs/traceability.md (clauses, rules, tests, evidence fields)
+	@scripts/traceability.sh
+
+bench-rego: ## opa bench of data.invigilator.decide for batches of 1, 100 and 1000 events
+	@scripts/bench-rego.sh

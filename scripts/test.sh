@@ -49,11 +49,21 @@ lint() {
   unformatted=$("$OPA_BIN" fmt -l policies-rego)
   [[ -z "$unformatted" ]] || die "Rego not formatted (run '$OPA_BIN fmt -w policies-rego'): $unformatted"
   "$OPA_BIN" check --strict policies-rego
+  step "docs/traceability.md is fresh"
+  uv run --frozen python -m tests.contract.traceability --check
 }
 
 rego() {
-  step "opa test"
-  "$OPA_BIN" test policies-rego --var-values
+  step "opa test --coverage (gate: 95% of policy lines, tests excluded)"
+  local report
+  report=$(mktemp)
+  if ! "$OPA_BIN" test policies-rego --coverage >"$report"; then
+    "$OPA_BIN" test policies-rego --var-values || true # the failures, in full
+    rm -f "$report"
+    die "opa test failed"
+  fi
+  uv run --frozen python -m tests.contract.coverage_gate --threshold 95 "$report" || die "Rego coverage below the gate"
+  rm -f "$report"
 }
 
 unit() {

@@ -1,0 +1,705 @@
+"""Builds docs/traceability.md: every clause of both schools' policies, how it is enforced and by what.
+
+Sources, all read fresh on each run:
+- ../shared/spec/clauses.md, the clause catalogue: the automated (A) and partly automated (P) clauses;
+- policies-rego/data/catalogue/data.json, the register of clauses that are not Rego rules: manual (M),
+  monitoring limits (MON) and workflow (WF);
+- the Rego METADATA of policies-rego (`opa inspect -a --format json`; opa must be on PATH, as
+  scripts/test.sh arranges), which says which rule decides which clause;
+- the `*_test.rego` file beside each clause file, for the names of its tests;
+- proto/invigilator/events/v1/events.proto, to check the event fields a rule reads exist in the
+  protobuf JSON mapping (lowerCamelCase).
+
+Usage, from the repository root:
+    uv run python -m tests.contract.traceability           # regenerate docs/traceability.md
+    uv run python -m tests.contract.traceability --check   # exit 1 when it is stale (CI)
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import itertools
+import json
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tests.stack import ROOT
+
+CATALOGUE = ROOT.parent / "shared" / "spec" / "clauses.md"
+REGISTER = ROOT / "policies-rego" / "data" / "catalogue" / "data.json"
+POLICIES = ROOT / "policies-rego"
+PROTO = ROOT / "proto" / "invigilator" / "events" / "v1" / "events.proto"
+OUTPUT = ROOT / "docs" / "traceability.md"
+REGENERATE = "make traceability"
+
+EF, SP = "elms-farm", "st-peters"
+SCHOOLS = ((EF, "Elms Farm Primary", "EF"), (SP, "St Peter's", "SP"))
+NONE = "—"
+
+# Status of a clause in the matrix, in the order the summary lists them.
+AUTOMATED, SUSPICION, MISSING = "automated", "suspicion (P)", "MISSING RULE"
+MANUAL, MONITORING, WORKFLOW = "manual", "monitoring limit", "workflow"
+STATUSES = (AUTOMATED, SUSPICION, MISSING, MANUAL, MONITORING, WORKFLOW)
+KIND_ORDER = {"A": 0, "P": 0, "M": 1, "MON": 2, "WF": 3}
+GROUPS = (
+    ("Automated and partly automated clauses (A, P)", ("A", "P")),
+    ("Manual clauses (M)", ("M",)),
+    ("Monitoring limits (MON)", ("MON",)),
+    ("Workflow clauses (WF)", ("WF",)),
+)
+
+# Elms Farm's numbered sections; "intro" is the unnumbered opening.
+EF_SECTIONS = {
+    "intro": "Introduction",
+    "1": "1 Equipment security & passwords",
+    "2": "2 Systems use & data security",
+    "3": "3 E-mail etiquette & content",
+    "4": "4 General guidance",
+    "5": "5 Using the internet",
+    "6": "6 Personal use of school systems",
+    "7": "7 Inappropriate use of systems & equipment",
+}
+# St Peter's headings in document order, with the short forms the catalogue cites them by.
+SP_HEADINGS = (
+    ("Prohibited use and breach of this policy", ("Prohibited use",)),
+    ("Equipment Security and Passwords", ("Equipment Security",)),
+    ("Systems Use and Data Security", ("Systems Use",)),
+    ("E-mail Etiquette and Content", ("E-mail Etiquette",)),
+    ("General Guidance", ("General Guidance",)),
+    ("Emails—monitoring", ("Emails—monitoring",)),
+    ("Use of the Internet", ("Use of the Internet",)),
+    ("Internet—monitoring", ("Internet—monitoring",)),
+    ("Personal Use of School Systems", ("Personal Use",)),
+    ("Inappropriate Use of Equipment and Systems", ("Inappropriate Use",)),
+)
+# Event payloads (the oneof of Event); a Rego variable of the same name is read as that payload.
+PAYLOADS = ("proxy", "mail", "endpoint", "directory", "observation")
+
+
+class TraceabilityError(Exception):
+    """A source is missing or unreadable; the message says what to do."""
+
+
+@dataclass(frozen=True)
+class Clause:
+    id: str
+    kind: str  # A, P, M, MON, WF
+    title: str
+    refs: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Rule:
+    clause: str
+    title: str
+    package: str
+    file: str  # relative to the repository root
+    row: int = 0
+
+
+@dataclass
+class Row:
+    clause: Clause
+    status: str
+    packages: list[str] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+    tests: list[str] = field(default_factory=list)
+    evidence: list[str] = field(default_factory=list)
+
+
+# --- sources -------------------------------------------------------------------------------------
+
+
+def markdown_tables(text: str) -> list[list[dict[str, str]]]:
+    """Every pipe table in a markdown text, as rows keyed by the header cells (lower-cased)."""
+    tables: list[list[dict[str, str]]] = []
+    header: list[str] | None = None
+    for line in [*text.splitlines(), ""]:
+        stripped = line.strip()
+        if not stripped.startswith("|"):
+            header = None
+            continue
+        cells = [cell.strip() for cell in stripped.strip("|").split("|")]
+        if header is None:
+            header = [cell.lower() for cell in cells]
+            tables.append([])
+        elif all(re.fullmatch(r":?-+:?", cell) for cell in cells):
+            continue
+        elif len(cells) == len(header):
+            tables[-1].append(dict(zip(header, cells, strict=True)))
+    return tables
+
+
+def parse_catalogue(text: str) -> dict[str, Clause]:
+    """The automated and partly automated clauses of clauses.md, by id."""
+    clauses = {}
+    for table in markdown_tables(text):
+        for row in table:
+            if row.get("kind") in {"A", "P"} and re.fullmatch(r"[A-Z]+(-[A-Z]+)+", row.get("id", "")):
+                title = short_title(row.get("what breaches it", ""))
+                clauses[row["id"]] = Clause(row["id"], row["kind"], title, {EF: row["ef"], SP: row["sp"]})
+    return clauses
+
+
+def short_title(text: str) -> str:
+    """The catalogue's "what breaches it" up to its first stop, for clauses no rule titles yet."""
+    title = re.split(r"[;:]\s|\.\s|\s\(", text, maxsplit=1)[0].strip().rstrip(".")
+    return title if len(title) <= 90 else title[:89].rstrip() + "…"
+
+
+def parse_limits_and_workflow(text: str) -> dict[str, dict[str, str]]:
+    """The MON-* and WF-* rows of clauses.md, by id: {"elms-farm": EF ref, "st-peters": SP ref}."""
+    rows = {}
+    for table in markdown_tables(text):
+        for row in table:
+            if re.fullmatch(r"(MON|WF)(-[A-Z]+)+", row.get("id", "")) and "ef" in row and "sp" in row:
+                rows[row["id"]] = {EF: row["ef"], SP: row["sp"]}
+    return rows
+
+
+def parse_register(document: dict[str, Any]) -> dict[str, Clause]:
+    """The clauses of policies-rego/data/catalogue/data.json, by id."""
+    clauses = {}
+    for clause_id, entry in document["clauses"].items():
+        refs = {school: entry["refs"][school] for school, _, _ in SCHOOLS}
+        clauses[clause_id] = Clause(clause_id, entry["kind"], entry["title"], refs)
+    return clauses
+
+
+def read_text(path: Path, hint: str) -> str:
+    if not path.exists():
+        raise TraceabilityError(f"{path} not found: {hint}")
+    return path.read_text(encoding="utf-8")
+
+
+def opa_annotations(policies: Path = POLICIES) -> list[dict[str, Any]]:
+    """The METADATA annotations of every module under `policies`, as `opa inspect -a` reports them."""
+    opa = shutil.which("opa")
+    if opa is None:
+        raise TraceabilityError(
+            "opa not found on PATH: run through scripts/test.sh (make lint / make traceability), "
+            "which installs the pinned opa and puts it first on PATH"
+        )
+    result = subprocess.run(
+        [opa, "inspect", "-a", "--format", "json", str(policies.relative_to(ROOT))],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        raise TraceabilityError(f"opa inspect failed on {policies}:\n{result.stderr.strip()}")
+    annotations: list[dict[str, Any]] = json.loads(result.stdout).get("annotations") or []
+    return annotations
+
+
+def rules_by_clause(annotations: Iterable[dict[str, Any]], root: Path = ROOT) -> dict[str, list[Rule]]:
+    """Which rules (package, file) cite which clause id in their METADATA."""
+    rules: dict[str, set[Rule]] = {}
+    for annotation in annotations:
+        meta = annotation.get("annotations", {})
+        clause = (meta.get("custom") or {}).get("clause")
+        if not clause:
+            continue
+        path = [str(term["value"]) for term in annotation.get("path", [])][1:]  # drop "data"
+        if meta.get("scope", "rule") not in {"package", "subpackages"}:
+            path = path[:-1]
+        file = Path(annotation["location"]["file"])
+        if file.is_absolute():
+            file = file.relative_to(root)
+        row = int(annotation["location"].get("row", 0))
+        rule = Rule(clause, meta.get("title", ""), ".".join(["data", *path]), file.as_posix(), row)
+        rules.setdefault(clause, set()).add(rule)
+    return {
+        clause: sorted(found, key=lambda r: (r.file, r.row, r.package, r.title))
+        for clause, found in rules.items()
+    }
+
+
+def rego_test_names(rule_file: Path) -> list[str]:
+    """The `test_...` rules of the `*_test.rego` file beside a clause file."""
+    test_file = rule_file.with_name(f"{rule_file.stem}_test.rego")
+    if not test_file.exists():
+        return []
+    text = test_file.read_text(encoding="utf-8")
+    return sorted(set(re.findall(r"^(test_\w+)\b", text, flags=re.MULTILINE)))
+
+
+# --- event fields ---------------------------------------------------------------------------------
+
+
+def camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part[:1].upper() + part[1:] for part in rest)
+
+
+def proto_schema(text: str) -> dict[str, dict[str, tuple[str, bool]]]:
+    """Message name -> {JSON field name: (type, repeated)} of a proto3 file without nested messages."""
+    schema: dict[str, dict[str, tuple[str, bool]]] = {}
+    message: str | None = None
+    depth = 0
+    for line in text.splitlines():
+        code = line.split("//", 1)[0].strip()
+        if depth == 0 and (opened := re.match(r"message\s+(\w+)\s*\{", code)):
+            message, depth = opened.group(1), 1
+            schema[message] = {}
+            continue
+        if depth == 0 and re.match(r"enum\s+\w+\s*\{", code):
+            message, depth = None, 1
+            continue
+        depth += code.count("{") - code.count("}")
+        if depth == 0:
+            message = None
+        elif message and (fld := re.match(r"(repeated\s+)?([\w.]+)\s+(\w+)\s*=\s*\d+\s*;", code)):
+            schema[message][camel(fld.group(3))] = (fld.group(2).split(".")[-1], bool(fld.group(1)))
+    return schema
+
+
+def in_schema(path: str, schema: dict[str, dict[str, tuple[str, bool]]]) -> bool:
+    """Whether an event field path (e.g. "mail.attachments[].extension") exists on Event."""
+    message = "Event"
+    for segment in path.split("."):
+        name = segment.removesuffix("[]")
+        fields = schema.get(message)
+        if fields is None or name not in fields:
+            return False
+        message, repeated = fields[name]
+        if segment.endswith("[]") and not repeated:
+            return False
+    return True
+
+
+_PATH = r"((?:\.[A-Za-z_]\w*)+)"
+_KEYS = r"(\[[^\]]*\]|\"[^\"]*\")"
+
+Path_ = tuple[str, ...]
+# Function name -> argument position -> the field paths the function reads from that argument.
+Summaries = dict[str, dict[int, set[Path_]]]
+
+
+def _keys(literal: str) -> list[str]:
+    return re.findall(r"\"([^\"]*)\"", literal)
+
+
+def _code(rego: str) -> str:
+    """Rego without comments (a `#` inside a string is rare enough in these files)."""
+    return "\n".join(line.split("#", 1)[0] for line in rego.splitlines())
+
+
+def _aliases(code: str, roots: dict[str, list[str]]) -> dict[str, list[str]]:
+    """Variables bound to a part of a root: `m := event.mail`, `some a in m.attachments`, object.get."""
+    variables = dict(roots)
+    changed = True
+    while changed:
+        changed = False
+        for var, prefix in list(variables.items()):
+            v = re.escape(var)
+            found = [
+                (m.group(1), [*prefix, *m.group(2)[1:].split(".")])
+                for m in re.finditer(rf"(?<![\w.])(\w+)\s*:=\s*{v}{_PATH}\b(?!\s*\()", code)
+            ]
+            found += [
+                (m.group(1), [*prefix, *m.group(2)[1:].split(".")[:-1], m.group(2).split(".")[-1] + "[]"])
+                for m in re.finditer(rf"\bsome\s+(?:\w+\s*,\s*)?(\w+)\s+in\s+{v}{_PATH}\b(?!\s*\()", code)
+            ]
+            found += [
+                (m.group(1), [*prefix, *(m.group(2) or "").split(".")[1:], *_keys(m.group(3))])
+                for m in re.finditer(
+                    rf"(?<![\w.])(\w+)\s*:=\s*object\.get\(\s*{v}((?:\.\w+)*)\s*,\s*{_KEYS}", code
+                )
+            ]
+            for alias, path in found:
+                if alias not in variables and alias != "_":
+                    variables[alias] = path
+                    changed = True
+    return variables
+
+
+def _calls(code: str) -> list[tuple[str, list[str]]]:
+    """Every call `name(args)` or `lib.name(args)`, with its top-level arguments as text."""
+    calls = []
+    for m in re.finditer(r"(?<![\w.])((?:\w+\.)?\w+)\(", code):
+        depth, start, args = 1, m.end(), []
+        for i in range(m.end(), len(code)):
+            char = code[i]
+            if char in "([{":
+                depth += 1
+            elif char in ")]}":
+                depth -= 1
+                if depth == 0:
+                    args.append(code[start:i].strip())
+                    break
+            elif char == "," and depth == 1:
+                args.append(code[start:i].strip())
+                start = i + 1
+        calls.append((m.group(1), args))
+    return calls
+
+
+def _reads(code: str, variables: dict[str, list[str]], functions: Summaries) -> set[Path_]:
+    """Field paths read through the variables, directly or by passing them to known functions."""
+    found: set[Path_] = set()
+    for var, prefix in variables.items():
+        v = re.escape(var)
+        for m in re.finditer(rf"(?<![\w.]){v}{_PATH}\b(?!\s*\()", code):
+            found.add((*prefix, *m.group(1)[1:].split(".")))
+        for m in re.finditer(rf"\bobject\.get\(\s*{v}((?:\.\w+)*)\s*,\s*{_KEYS}", code):
+            found.add((*prefix, *m.group(1).split(".")[1:], *_keys(m.group(2))))
+        if prefix:
+            found.add(tuple(prefix))
+    for name, args in _calls(code):
+        for index, arg in enumerate(args):
+            passed = re.fullmatch(r"(\w+)((?:\.\w+)*)", arg)
+            if passed and passed.group(1) in variables and index in functions.get(name, {}):
+                base = (*variables[passed.group(1)], *passed.group(2).split(".")[1:])
+                found |= {(*base, *path) for path in functions[name][index]}
+    return found
+
+
+def _definitions(code: str) -> list[tuple[str, list[str], str]]:
+    """Top-level function definitions: (name, parameters, text up to the next top-level statement)."""
+    starts = [m.start() for m in re.finditer(r"^[A-Za-z_]", code, flags=re.MULTILINE)] + [len(code)]
+    found = []
+    for start, end in itertools.pairwise(starts):
+        m = re.match(r"(\w+)\(([^)]*)\)", code[start:end])
+        if m and m.group(1) not in {"package", "import"}:
+            params = [p.strip() for p in m.group(2).split(",")]
+            found.append((m.group(1), params, code[start + m.end() : end]))
+    return found
+
+
+def function_summaries(rego: str, known: Summaries | None = None) -> Summaries:
+    """For each function of a Rego module: which field paths it reads from each argument.
+
+    `known` holds functions of imported modules, under their qualified names (`mail.sender`)."""
+    code = _code(rego)
+    definitions = _definitions(code)
+    summaries: Summaries = {}
+    changed = True
+    while changed:  # functions calling functions of the same module
+        changed = False
+        functions = {**(known or {}), **summaries}
+        for name, params, body in definitions:
+            for index, param in enumerate(params):
+                if not re.fullmatch(r"[A-Za-z]\w*", param):
+                    continue
+                reads = _reads(body, _aliases(body, {param: []}), functions) - {()}
+                current = summaries.setdefault(name, {}).setdefault(index, set())
+                if not reads <= current:
+                    current |= reads
+                    changed = True
+    return summaries
+
+
+def imported_summaries(rego: str, libraries: dict[str, Summaries]) -> Summaries:
+    """The functions of the modules a Rego module imports, under the names it calls them by."""
+    known: Summaries = {}
+    for m in re.finditer(r"^import\s+(data\.[\w.]+)(?:\s+as\s+(\w+))?", rego, flags=re.MULTILINE):
+        alias = m.group(2) or m.group(1).split(".")[-1]
+        for name, summary in libraries.get(m.group(1), {}).items():
+            known[f"{alias}.{name}"] = summary
+    return known
+
+
+def library_summaries(policies: Path) -> dict[str, Summaries]:
+    """Function summaries of every non-test module under `policies`, by package (`data.x.y`)."""
+    modules = {}
+    for path in sorted(policies.rglob("*.rego")):
+        if path.name.endswith("_test.rego"):
+            continue
+        text = path.read_text(encoding="utf-8")
+        if package := re.search(r"^package\s+([\w.]+)", text, flags=re.MULTILINE):
+            modules[f"data.{package.group(1)}"] = text
+    libraries: dict[str, Summaries] = {}
+    for _ in range(3):  # libraries importing libraries (config, mail -> config, ...)
+        libraries = {
+            package: function_summaries(text, imported_summaries(text, libraries))
+            for package, text in modules.items()
+        }
+    return libraries
+
+
+def evidence_fields(
+    rego: str,
+    schema: dict[str, dict[str, tuple[str, bool]]] | None = None,
+    libraries: dict[str, Summaries] | None = None,
+) -> list[str]:
+    """Best-effort static list of the `input.events` field paths a Rego file reads.
+
+    Follows variables bound to an event (`some i, event in input.events`, `e := input.events[i]`),
+    aliases of its parts (`m := event.mail`, `some a in m.attachments`, `object.get(m, "to", [])`),
+    arguments passed to functions of the module itself or of the modules it imports (`libraries`,
+    from library_summaries), and variables named like a payload (`mail.to`). With a schema, a path
+    that is not a field of Event is marked "(not in events.proto)": a snake_case or misspelt name
+    never matches the protobuf JSON input.
+    """
+    code = _code(rego)
+    roots: dict[str, list[str]] = {}
+    for bound in re.finditer(r"\bsome\s+(?:\w+\s*,\s*)?(\w+)\s+in\s+input\.events\b", code):
+        roots[bound.group(1)] = []
+    for bound in re.finditer(r"(?<![\w.])(\w+)\s*:=\s*input\.events\[\s*\w+\s*\](?!\s*\.)", code):
+        roots[bound.group(1)] = []
+    known = imported_summaries(rego, libraries or {})
+    functions = {**known, **function_summaries(rego, known)}
+    paths = {
+        tuple(m.group(1)[1:].split(".")) for m in re.finditer(r"input\.events\[\s*\w+\s*\]" + _PATH, code)
+    }
+    paths |= _reads(code, _aliases(code, roots), functions)
+    # A variable named like a payload may be an imported library (`mail.sent`): with a schema,
+    # keep only the guesses it confirms; without one, make none.
+    if schema is not None:
+        payloads = {name: [name] for name in PAYLOADS if name not in roots}
+        guessed = _reads(code, _aliases(code, payloads), functions)
+        paths |= {p for p in guessed if len(p) > 1 and in_schema(".".join(p), schema)}
+    dotted = {".".join(p) for p in paths if p}
+    leaves = {p for p in dotted if not any(o.startswith((p + ".", p + "[]")) for o in dotted)}
+    if schema is None:
+        return sorted(leaves)
+    return sorted(p if in_schema(p, schema) else f"{p} (not in events.proto)" for p in leaves)
+
+
+# --- sections ------------------------------------------------------------------------------------
+
+
+def ef_sections(ref: str) -> list[str]:
+    """Elms Farm sections an EF reference cites: "2.5, 7.3(h)" -> 2 and 7."""
+    found = set()
+    for token in re.split(r"[,;]", ref):
+        token = token.strip()
+        if token in {"", NONE}:
+            continue
+        if token.lower() == "intro":
+            found.add("intro")
+        elif number := re.match(r"(\d+)\.", token):
+            found.add(number.group(1))
+        elif not token.startswith("("):
+            found.add(f"unrecognised: {token}")
+    order = list(EF_SECTIONS)
+    return [
+        EF_SECTIONS.get(s, s) for s in sorted(found, key=lambda s: (order.index(s) if s in order else 99, s))
+    ]
+
+
+def sp_sections(ref: str) -> list[str]:
+    """St Peter's headings an SP reference cites; a bare "(h)" is the Inappropriate Use list."""
+    found = set()
+    for part in ref.split(";"):
+        part = part.strip()
+        if part in {"", NONE}:
+            continue
+        if re.fullmatch(r"(\([a-z]\))+", part):
+            found.add(SP_HEADINGS[-1][0])
+            continue
+        heading = next((h for h, aliases in SP_HEADINGS for a in aliases if part.startswith(a)), None)
+        found.add(heading or f"unrecognised: {part}")
+    order = [h for h, _ in SP_HEADINGS]
+    return sorted(found, key=lambda s: (order.index(s) if s in order else 99, s))
+
+
+def sections(school: str, ref: str) -> list[str]:
+    return ef_sections(ref) if school == EF else sp_sections(ref)
+
+
+# --- the matrix ----------------------------------------------------------------------------------
+
+
+def build_rows(
+    catalogue: dict[str, Clause],
+    register: dict[str, Clause],
+    rules: dict[str, list[Rule]],
+    root: Path = ROOT,
+    schema: dict[str, dict[str, tuple[str, bool]]] | None = None,
+    libraries: dict[str, Summaries] | None = None,
+) -> list[Row]:
+    rows = []
+    for clause in [*catalogue.values(), *(c for c in register.values() if c.id not in catalogue)]:
+        found = rules.get(clause.id, [])
+        if clause.kind in {"A", "P"}:
+            status = MISSING if not found else AUTOMATED if clause.kind == "A" else SUSPICION
+        else:
+            status = {"M": MANUAL, "MON": MONITORING, "WF": WORKFLOW}.get(clause.kind, clause.kind)
+        titles = list(dict.fromkeys(r.title for r in found if r.title))  # in file order, once each
+        if titles:
+            clause = Clause(clause.id, clause.kind, " / ".join(titles), clause.refs)
+        row = Row(clause, status)
+        row.packages = sorted({r.package for r in found})
+        row.files = sorted({r.file for r in found})
+        tests: set[str] = set()
+        evidence: set[str] = set()
+        for file in row.files:
+            path = root / file
+            tests |= set(rego_test_names(path))
+            if path.exists():
+                evidence |= set(evidence_fields(path.read_text(encoding="utf-8"), schema, libraries))
+        row.tests, row.evidence = sorted(tests), sorted(evidence)
+        rows.append(row)
+    return sorted(rows, key=lambda r: (KIND_ORDER.get(r.clause.kind, 9), r.clause.id))
+
+
+def cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ") or NONE
+
+
+def cells(items: Sequence[str], code: bool = True) -> str:
+    if not items:
+        return NONE
+    return "<br>".join(f"`{item}`" if code else cell(item) for item in items)
+
+
+def summary(rows: Sequence[Row], school: str) -> list[str]:
+    """Per section of one school's document: how many clauses it cites in each status."""
+    counts: dict[str, dict[str, int]] = {}
+    totals = dict.fromkeys(STATUSES, 0)
+    absent = 0
+    for row in rows:
+        cited = sections(school, row.clause.refs.get(school, NONE))
+        if not cited:
+            absent += 1
+            continue
+        totals[row.status] = totals.get(row.status, 0) + 1
+        for section in cited:
+            counts.setdefault(section, dict.fromkeys(STATUSES, 0))[row.status] += 1
+    order = list(EF_SECTIONS.values()) if school == EF else [h for h, _ in SP_HEADINGS]
+    lines = [
+        "| section | " + " | ".join(STATUSES) + " | total |",
+        "|---|" + "---:|" * (len(STATUSES) + 1),
+    ]
+    for section in sorted(counts, key=lambda s: (order.index(s) if s in order else 99, s)):
+        numbers = [counts[section][s] for s in STATUSES]
+        lines.append(f"| {cell(section)} | " + " | ".join(map(str, numbers)) + f" | {sum(numbers)} |")
+    numbers = [totals[s] for s in STATUSES]
+    lines.append("| **all clauses, each once** | " + " | ".join(f"**{n}**" for n in numbers))
+    lines[-1] += f" | **{sum(numbers)}** |"
+    lines += ["", f"{absent} clause(s) have no section in this school's document ({NONE})."]
+    return lines
+
+
+def render(rows: Sequence[Row], orphans: dict[str, list[Rule]]) -> str:
+    out = [
+        "<!-- GENERATED by tests/contract/traceability.py: do not edit by hand. -->",
+        "# Traceability matrix",
+        "",
+        "Generated from `../shared/spec/clauses.md` (automated and partly automated clauses), "
+        "`policies-rego/data/catalogue/data.json` (manual, monitoring-limit and workflow clauses), "
+        "the Rego METADATA of `policies-rego` (`opa inspect -a`), the `*_test.rego` file beside each "
+        "clause file and `proto/invigilator/events/v1/events.proto`.",
+        "",
+        f"Regenerate with `{REGENERATE}` (or `uv run python -m tests.contract.traceability` with opa on "
+        "PATH); `make lint` fails while this file is stale.",
+        "",
+        "Status: `automated` (A, a rule decides), `suspicion (P)` (a rule raises a suspicion a person "
+        "confirms), `MISSING RULE` (an A/P clause no rule decides yet), `manual` (cited by case workers "
+        "when they open a case by hand), `monitoring limit` (a limit the system enforces on itself), "
+        "`workflow` (a step of the case process). Evidence fields are the `input.events[_]` paths a "
+        "rule file reads (protobuf JSON names, best-effort static scan).",
+        "",
+        "## Summary per school",
+    ]
+    for school, name, short in SCHOOLS:
+        out += ["", f"### {name} (`{school}`, cited as {short})", "", *summary(rows, school)]
+    for heading, kinds in GROUPS:
+        group = [row for row in rows if row.clause.kind in kinds]
+        out += [
+            "",
+            f"## {heading}",
+            "",
+            "| id | title | kind | status | EF | SP | rule package | rule file | tests | evidence fields |",
+            "|---|---|---|---|---|---|---|---|---|---|",
+        ]
+        for row in group:
+            c = row.clause
+            out.append(
+                f"| {c.id} | {cell(c.title)} | {c.kind} | {row.status} | {cell(c.refs.get(EF, ''))} "
+                f"| {cell(c.refs.get(SP, ''))} | {cells(row.packages)} | {cells(row.files)} "
+                f"| {cells(row.tests)} | {cells(row.evidence)} |"
+            )
+    if orphans:
+        out += [
+            "",
+            "## Rules citing a clause id in neither catalogue",
+            "",
+            "| clause | rule package | rule file |",
+            "|---|---|---|",
+        ]
+        for clause, found in sorted(orphans.items()):
+            out.append(
+                f"| {cell(clause)} | {cells([r.package for r in found])} | {cells([r.file for r in found])} |"
+            )
+    return "\n".join(out) + "\n"
+
+
+def generate(
+    catalogue_text: str,
+    register_document: dict[str, Any],
+    annotations: Iterable[dict[str, Any]],
+    root: Path = ROOT,
+    proto_text: str | None = None,
+) -> str:
+    """The whole of docs/traceability.md from its sources (pure but for reading the rule files)."""
+    catalogue = parse_catalogue(catalogue_text)
+    register = parse_register(register_document)
+    rules = rules_by_clause(annotations, root)
+    schema = proto_schema(proto_text) if proto_text is not None else None
+    policies = root / POLICIES.relative_to(ROOT)
+    libraries = library_summaries(policies) if policies.is_dir() else {}
+    rows = build_rows(catalogue, register, rules, root, schema, libraries)
+    known = set(catalogue) | set(register)
+    orphans = {clause: found for clause, found in rules.items() if clause not in known}
+    return render(rows, orphans)
+
+
+def generate_from_repository() -> str:
+    catalogue = read_text(CATALOGUE, "check out ../shared beside the repository")
+    register = json.loads(read_text(REGISTER, "the register of manual, MON and WF clauses is missing"))
+    proto = read_text(PROTO, "the event schema is missing")
+    return generate(catalogue, register, opa_annotations(), ROOT, proto)
+
+
+def stale_diff(expected: str, path: Path) -> str | None:
+    """None when `path` holds exactly `expected`, else a short diff saying how it differs."""
+    current = path.read_text(encoding="utf-8") if path.exists() else ""
+    if current == expected:
+        return None
+    diff = difflib.unified_diff(
+        current.splitlines(), expected.splitlines(), "committed", "generated", lineterm="", n=0
+    )
+    lines = list(diff)
+    return "\n".join(lines[:40] + ([f"... {len(lines) - 40} more diff lines"] if len(lines) > 40 else []))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    parser.add_argument("--check", action="store_true", help="exit 1 when the file is stale; write nothing")
+    parser.add_argument("--output", type=Path, default=OUTPUT, help=f"default {OUTPUT.relative_to(ROOT)}")
+    args = parser.parse_args(argv)
+    try:
+        expected = generate_from_repository()
+    except TraceabilityError as error:
+        print(f"traceability: {error}", file=sys.stderr)
+        return 2
+    output: Path = args.output
+    if args.check:
+        diff = stale_diff(expected, output)
+        if diff is not None:
+            print(
+                f"traceability: {output} is stale: run '{REGENERATE}' and commit the result", file=sys.stderr
+            )
+            print(diff, file=sys.stderr)
+            return 1
+        print(f"traceability: {output} is up to date")
+        return 0
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(expected, encoding="utf-8")
+    print(f"traceability: wrote {output}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
