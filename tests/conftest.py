@@ -19,6 +19,7 @@ def stack() -> Stack:
     return Stack(
         ingest_proxy_url=f"http://127.0.0.1:{os.environ.get('INGEST_PROXY_PORT', '18100')}",
         case_service_url=f"http://127.0.0.1:{os.environ.get('CASE_SERVICE_PORT', '18300')}",
+        opa_url=f"http://127.0.0.1:{os.environ.get('OPA_PORT', '18181')}",
         maildir=ROOT / ".local" / "mail",
         logs=ROOT / ".local" / "logs",
     )

@@ -10,5 +10,6 @@ ROOT = Path(__file__).resolve().parents[1]
 class Stack:
     ingest_proxy_url: str
     case_service_url: str
+    opa_url: str
     maildir: Path
     logs: Path

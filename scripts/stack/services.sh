@@ -13,6 +13,7 @@ POLICY_ENGINE_URL="http://127.0.0.1:${POLICY_ENGINE_WEB_PORT:-18200}"
 # Spans go to each service's log as JSON lines unless the caller chose an exporter.
 export TRACING_EXPORTER="${TRACING_EXPORTER:-console}"
 export CASE_SERVICE_ENVIRONMENT="${CASE_SERVICE_ENVIRONMENT:-dev}"
+export INGEST_PROXY_ENVIRONMENT="${INGEST_PROXY_ENVIRONMENT:-dev}"
 export ALERTER_TRUST_CONFIG="${ALERTER_TRUST_CONFIG:-$ROOT/config/trust.yaml}"
 
 http_ok() { curl -fsS -o /dev/null --max-time 2 "$1"; }
