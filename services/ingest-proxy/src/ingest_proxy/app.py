@@ -1,28 +1,31 @@
-"""HTTP adapter: proxies (or a shipper tailing access.log) POST text batches of log lines."""
+"""HTTP adapter: proxies (or a shipper tailing access.log) POST text batches of log lines.
+
+The syslog receiver runs in the same process, started and stopped by this app's lifespan.
+"""
 
 import asyncio
 import logging
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
-from confluent_kafka import KafkaException, Producer
-from fastapi import FastAPI, HTTPException, Path, Request, status
+from confluent_kafka import KafkaException
+from fastapi import Depends, FastAPI, Header, HTTPException, Path, Request, status
 from pydantic import BaseModel
 
-from ingest_proxy.ingest import ParsedBatch, formats, parse_text
-from ingest_proxy.settings import IngestProxySettings
+from ingest_proxy.auth import ApiKeys, Verdict, presented_key
+from ingest_proxy.ingest import formats, parse_text
+from ingest_proxy.output import Produce, batch_records
+from ingest_proxy.settings import SCHOOL_ID_PATTERN, IngestProxySettings
+from ingest_proxy.syslog_server import SyslogBatcher, SyslogServer
 from ingest_proxy.vendor_csv import ColumnMapping
-from svckit.batching import event_batches
 from svckit.health import health_router
-from svckit.kafka import OutRecord, produce_all
 from svckit.tracing import current_trace_id, inject_headers
 
 log = logging.getLogger(__name__)
 
-SchoolId = Annotated[
-    str, Path(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$", description="the school's id, e.g. elms-farm")
-]
+SchoolId = Annotated[str, Path(pattern=SCHOOL_ID_PATTERN, description="the school's id, e.g. elms-farm")]
 
 
 class IngestResult(BaseModel):
@@ -32,27 +35,59 @@ class IngestResult(BaseModel):
     trace_id: str
 
 
-def _records(parsed: ParsedBatch, school_id: str, settings: IngestProxySettings) -> Iterator[OutRecord]:
-    headers = inject_headers()
-    for key, batch in event_batches(parsed.events, settings.shards, settings.max_batch_events):
-        yield OutRecord(settings.events_topic, key, batch.SerializeToString(), headers)
-    for reject in parsed.rejects:
-        yield OutRecord(settings.rejected_topic, school_id, reject.SerializeToString(), headers)
+def _key_checker(keys: ApiKeys) -> Callable[..., Awaitable[None]]:
+    async def require_key(
+        school_id: SchoolId,
+        authorization: Annotated[str | None, Header()] = None,
+        x_api_key: Annotated[str | None, Header()] = None,
+    ) -> None:
+        verdict = keys.verdict(presented_key(authorization, x_api_key), school_id)
+        if verdict is Verdict.UNAUTHENTICATED:
+            raise HTTPException(
+                status.HTTP_401_UNAUTHORIZED,
+                "an API key is required: 'Authorization: Bearer <key>' or 'X-API-Key: <key>'",
+                headers={"WWW-Authenticate": "Bearer"},
+            )
+        if verdict is Verdict.FORBIDDEN:
+            raise HTTPException(status.HTTP_403_FORBIDDEN, f"this API key may not post for {school_id!r}")
+
+    return require_key
 
 
 def create_app(
-    settings: IngestProxySettings, producer: Producer, mappings: dict[str, ColumnMapping]
+    settings: IngestProxySettings, produce: Produce, mappings: dict[str, ColumnMapping]
 ) -> FastAPI:
     known = formats(mappings)
     zone = ZoneInfo(settings.timezone)
+    keys = ApiKeys(settings.api_keys)
 
-    app = FastAPI(title="Invigilator ingest-proxy", version="0.1.0")
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if not keys.enforced:
+            log.warning(
+                "no INGEST_PROXY_API_KEYS in the %s environment: HTTP batches are accepted WITHOUT "
+                "authentication",
+                settings.environment,
+            )
+        server: SyslogServer | None = None
+        if settings.syslog_port:
+            server = SyslogServer(settings, SyslogBatcher(settings, produce, zone))
+            await server.start()
+        app.state.syslog = server
+        try:
+            yield
+        finally:
+            if server is not None:
+                await server.stop()
+
+    app = FastAPI(title="Invigilator ingest-proxy", version="0.1.0", lifespan=lifespan)
     app.include_router(health_router())
 
     @app.post(
         "/v1/schools/{school_id}/{format_name}",
         status_code=status.HTTP_202_ACCEPTED,
         summary="A text batch of proxy log records: squid, e2guardian, or <vendor>-csv (text/plain)",
+        dependencies=[Depends(_key_checker(keys))],
     )
     async def ingest(school_id: SchoolId, format_name: str, request: Request) -> IngestResult:
         if format_name not in known:
@@ -71,9 +106,9 @@ def create_app(
         except UnicodeDecodeError as error:
             raise HTTPException(status.HTTP_400_BAD_REQUEST, f"body is not UTF-8 text: {error}") from None
         parsed = parse_text(format_name, text, school_id, zone, mappings)
-        records = list(_records(parsed, school_id, settings))
+        records = list(batch_records(parsed, school_id, settings, inject_headers()))
         try:
-            await asyncio.to_thread(produce_all, producer, records)
+            await asyncio.to_thread(produce, records)
         except KafkaException as error:
             # Nothing was acknowledged to the sender: it keeps the lines and retries.
             log.error("kafka refused a batch for %s: %s", school_id, error)

@@ -1,6 +1,6 @@
 """Parses a text batch in one of the proxy formats into events and rejects; nothing is dropped."""
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
 
@@ -11,11 +11,14 @@ from invigilator.events.v1 import events_pb2
 
 # A reject keeps at most this much of its raw record (a 10 MB garbage line stays inspectable, not whole).
 MAX_REJECT_BYTES = 64 * 1024
-Parsed = Iterator[tuple[int, str, ProxyRecord | ProxyParseError]]
+# Formats with one record per line and no header: the ones a syslog sender can carry.
+LINE_FORMATS = ("squid", "e2guardian")
+# (where the record came from, e.g. "line 3"; the raw record; the record or why it was refused)
+Parsed = Iterator[tuple[str, str, ProxyRecord | ProxyParseError]]
 
 
 def formats(mappings: dict[str, vendor_csv.ColumnMapping]) -> set[str]:
-    return {"squid", "e2guardian", *(f"{vendor}-csv" for vendor in mappings)}
+    return {*LINE_FORMATS, *(f"{vendor}-csv" for vendor in mappings)}
 
 
 @dataclass
@@ -24,27 +27,64 @@ class ParsedBatch:
     rejects: list[events_pb2.RejectedInput] = field(default_factory=list)
 
 
-def _by_line(text: str, parse: Callable[[str], ProxyRecord]) -> Parsed:
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
+def rejected_input(
+    source: str, school_id: str, raw: bytes, reason: str, received_at: datetime
+) -> events_pb2.RejectedInput:
+    reject = events_pb2.RejectedInput(
+        format=source, school_id=school_id, raw=raw[:MAX_REJECT_BYTES], reason=reason
+    )
+    reject.received_at.FromDatetime(received_at)
+    return reject
+
+
+def _line_parser(format_name: str, zone: tzinfo) -> Callable[[str], ProxyRecord]:
+    if format_name == "squid":
+        return squid.parse_line
+    if format_name == "e2guardian":
+        return lambda line: e2guardian.parse_line(line, zone)
+    raise ValueError(f"{format_name!r} is not a line format; line formats: {', '.join(LINE_FORMATS)}")
+
+
+def _each(lines: Iterable[tuple[str, str]], parse: Callable[[str], ProxyRecord]) -> Parsed:
+    for where, line in lines:
         try:
-            yield number, line, parse(line)
+            yield where, line, parse(line)
         except ProxyParseError as error:
-            yield number, line, error
+            yield where, line, error
+
+
+def _numbered(text: str) -> Iterator[tuple[str, str]]:
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.strip():
+            yield f"line {number}", line
 
 
 def _records(
     format_name: str, text: str, zone: tzinfo, mappings: dict[str, vendor_csv.ColumnMapping]
 ) -> Parsed:
-    if format_name == "squid":
-        return _by_line(text, squid.parse_line)
-    if format_name == "e2guardian":
-        return _by_line(text, lambda line: e2guardian.parse_line(line, zone))
+    if format_name in LINE_FORMATS:
+        return _each(_numbered(text), _line_parser(format_name, zone))
     vendor = format_name.removesuffix("-csv")
     if format_name.endswith("-csv") and vendor in mappings:
-        return vendor_csv.parse_text(text, mappings[vendor], zone)
+        return (
+            (f"line {number}", line, parsed)
+            for number, line, parsed in vendor_csv.parse_text(text, mappings[vendor], zone)
+        )
     raise ValueError(f"unknown format {format_name!r}; known: {', '.join(sorted(formats(mappings)))}")
+
+
+def _collect(parsed: Parsed, source: str, school_id: str, received_at: datetime | None) -> ParsedBatch:
+    batch = ParsedBatch()
+    now = received_at or datetime.now(UTC)
+    for where, line, record in parsed:
+        try:
+            if isinstance(record, ProxyParseError):
+                raise record
+            batch.events.append(to_event(record, school_id, line, source))
+        except (ProxyParseError, UnicodeError) as error:  # protobuf refuses text that is not UTF-8
+            raw = line.encode("utf-8", "replace")
+            batch.rejects.append(rejected_input(source, school_id, raw, f"{where}: {error}", now))
+    return batch
 
 
 def parse_text(
@@ -56,21 +96,22 @@ def parse_text(
     received_at: datetime | None = None,
 ) -> ParsedBatch:
     """Every non-blank record becomes an event or a reject carrying the raw line and the reason."""
-    source = f"proxy.{format_name}"
-    batch = ParsedBatch()
-    now = received_at or datetime.now(UTC)
-    for number, line, parsed in _records(format_name, text, zone, mappings or vendor_csv.PRESETS):
-        try:
-            if isinstance(parsed, ProxyParseError):
-                raise parsed
-            batch.events.append(to_event(parsed, school_id, line, source))
-        except (ProxyParseError, UnicodeError) as error:  # protobuf refuses text that is not UTF-8
-            reject = events_pb2.RejectedInput(
-                format=source,
-                school_id=school_id,
-                raw=line.encode("utf-8", "replace")[:MAX_REJECT_BYTES],
-                reason=f"line {number}: {error}",
-            )
-            reject.received_at.FromDatetime(now)
-            batch.rejects.append(reject)
-    return batch
+    parsed = _records(format_name, text, zone, mappings or vendor_csv.PRESETS)
+    return _collect(parsed, f"proxy.{format_name}", school_id, received_at)
+
+
+def parse_lines(
+    format_name: str,
+    lines: Iterable[tuple[str, str]],
+    school_id: str,
+    zone: tzinfo = UTC,
+    received_at: datetime | None = None,
+) -> ParsedBatch:
+    """(where, line) pairs of a line format, each line one record (blank ones too: they are refused).
+
+    `where` names the origin in a reject's reason (e.g. "syslog from proxy1"). The event ids are the
+    ones `parse_text` gives the same lines, so a line sent over syslog and replayed over HTTP is one
+    event.
+    """
+    parsed = _each(lines, _line_parser(format_name, zone))
+    return _collect(parsed, f"proxy.{format_name}", school_id, received_at)

@@ -1,13 +1,32 @@
-from pathlib import Path
+"""The one settings object of ingest-proxy (house rule 2): built in `main()` and passed down."""
 
-from pydantic_settings import SettingsConfigDict
+from pathlib import Path
+from typing import Annotated, Literal, Self
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from svckit.settings import ServiceSettings
+
+SCHOOL_ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,62}$"
+SchoolIdText = Annotated[str, Field(pattern=SCHOOL_ID_PATTERN)]
+
+
+class SyslogSource(BaseModel):
+    """Which school a syslog sender belongs to and what its messages hold."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    school: SchoolIdText
+    # Line formats only: a CSV export needs its header line, which syslog does not carry.
+    format: Literal["squid", "e2guardian"]
 
 
 class IngestProxySettings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="INGEST_PROXY_", extra="ignore", populate_by_name=True)
 
+    # Fail closed: a deployment that forgets to say where it runs is treated as production.
+    environment: Literal["dev", "ci", "production"] = "production"
     host: str = "127.0.0.1"
     port: int = 18100
     events_topic: str = "events.proxy.v1"
@@ -20,3 +39,47 @@ class IngestProxySettings(ServiceSettings):
     timezone: str = "Europe/London"
     # JSON object {vendor: {timestamp, user, url, client_ip, ...}} adding or overriding CSV mappings.
     csv_mappings_file: Path | None = None
+    # JSON object {api key: school id the key may post for}. Required outside dev (a secret).
+    api_keys: dict[str, SchoolIdText] = Field(default_factory=dict, repr=False)
+
+    # Syslog over TCP (RFC 6587 framing, RFC 5424 / 3164 headers); port 0 disables the receiver.
+    syslog_host: str = "127.0.0.1"
+    syslog_port: int = Field(default=18514, ge=0, le=65535)
+    # JSON object {sending HOSTNAME: {"school": ..., "format": "squid" | "e2guardian"}}.
+    syslog_sources: dict[str, SyslogSource] = Field(default_factory=dict)
+    syslog_flush_lines: int = Field(default=500, gt=0)
+    syslog_flush_interval_s: float = Field(default=0.1, gt=0)
+    # Lines held while Kafka is unavailable; beyond this, connections stop being read and are closed.
+    syslog_max_buffered_lines: int = Field(default=100_000, gt=0)
+    # How long a connection waits for room in a full buffer before it is closed.
+    syslog_stall_timeout_s: float = Field(default=5.0, ge=0)
+    syslog_max_frame_bytes: int = Field(default=64 * 1024, gt=0)
+
+    @field_validator("syslog_sources")
+    @classmethod
+    def _hostnames_case_insensitive(cls, value: dict[str, SyslogSource]) -> dict[str, SyslogSource]:
+        return {host.lower(): source for host, source in value.items()}
+
+    @field_validator("api_keys")
+    @classmethod
+    def _keys_are_not_blank(cls, value: dict[str, str]) -> dict[str, str]:
+        if any(not key.strip() or key != key.strip() for key in value):
+            raise ValueError("INGEST_PROXY_API_KEYS: keys must be non-blank, without surrounding spaces")
+        return value
+
+    @model_validator(mode="after")
+    def _secrets_have_no_defaults_outside_dev(self) -> Self:
+        if not self.api_keys and self.environment != "dev":
+            raise ValueError(
+                "INGEST_PROXY_API_KEYS is required outside the dev environment: "
+                'a JSON object {"<api key>": "<school id>"}'
+            )
+        return self
+
+
+class ReplaySettings(BaseSettings):
+    """The replay CLI's one secret, read from the environment so it stays out of `ps`."""
+
+    model_config = SettingsConfigDict(env_prefix="INGEST_PROXY_REPLAY_", extra="ignore")
+
+    api_key: SecretStr | None = None

@@ -1,0 +1,108 @@
+"""Directory input → events and rejects; nothing raised for bad input, nothing dropped.
+
+- `parse("ecs" | "nxlog", data, school_id)`: JSON lines of domain-controller security events;
+  each line an Event or a RejectedInput (raw capped at 64 KiB, reason naming the line). Event ids
+  not monitored are rejected ("event id N not monitored"), not skipped.
+- `parse_ldif(data, layout)`: an LDIF export → snapshot events; the school comes from each
+  entry's OU. Records that cannot be read are rejected; entries that are not accounts or
+  policies are counted in `skipped`.
+"""
+
+import json
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, tzinfo
+from typing import Any
+
+from ingest_directory.adevents import to_event
+from ingest_directory.ldif import read_ldif
+from ingest_directory.snapshot import Layout, entries_to_events, school_of
+from ingest_directory.winjson import LONDON, DirectoryError, SecurityEvent, read_ecs, read_nxlog
+from invigilator.events.v1 import events_pb2
+
+MAX_RAW_BYTES = 64 * 1024
+FORMATS = ("ecs", "nxlog")
+LDIF_SOURCE = "directory.ldif"
+
+
+@dataclass
+class ParsedBatch:
+    events: list[events_pb2.Event] = field(default_factory=list)
+    rejects: list[events_pb2.RejectedInput] = field(default_factory=list)
+    # Entries deliberately not turned into events (OUs, groups, computers), by reason.
+    skipped: Counter[str] = field(default_factory=Counter)
+
+
+def reject(source: str, school_id: str, raw: bytes, reason: str, now: datetime) -> events_pb2.RejectedInput:
+    if len(raw) > MAX_RAW_BYTES:
+        reason = f"{reason} (raw cut to {MAX_RAW_BYTES} of {len(raw)} bytes)"
+    out = events_pb2.RejectedInput(format=source, school_id=school_id, raw=raw[:MAX_RAW_BYTES], reason=reason)
+    out.received_at.FromDatetime(now)
+    return out
+
+
+def _reader(format_name: str, local_zone: tzinfo) -> Callable[[dict[str, Any]], SecurityEvent]:
+    if format_name == "ecs":
+        return read_ecs
+    if format_name == "nxlog":
+        return lambda obj: read_nxlog(obj, local_zone)
+    raise ValueError(f"unknown directory format {format_name!r}; expected one of {FORMATS}")
+
+
+def _decode(line: bytes) -> dict[str, Any]:
+    try:
+        obj = json.loads(line.decode("utf-8-sig"))
+    except UnicodeDecodeError as error:
+        raise DirectoryError(f"not UTF-8 ({error.reason} at byte {error.start})") from None
+    except (ValueError, RecursionError) as error:
+        raise DirectoryError(f"not JSON: {str(error)[:120]}") from None
+    if not isinstance(obj, dict):
+        raise DirectoryError(f"not a JSON object but {type(obj).__name__}")
+    return obj
+
+
+def parse(
+    format_name: str,
+    data: bytes,
+    school_id: str,
+    received_at: datetime | None = None,
+    local_zone: tzinfo = LONDON,
+) -> ParsedBatch:
+    """`format_name` is "ecs" or "nxlog" (a caller's mistake otherwise: ValueError)."""
+    read = _reader(format_name, local_zone)
+    source = f"directory.{format_name}"
+    batch = ParsedBatch()
+    now = received_at or datetime.now(UTC)
+    for number, line in enumerate(data.split(b"\n"), start=1):
+        line = line.rstrip(b"\r")
+        if not line.strip():
+            continue
+        try:
+            event = read(_decode(line))
+            batch.events.append(to_event(event, school_id, source, line.decode("utf-8-sig")))
+        except DirectoryError as error:
+            batch.rejects.append(reject(source, school_id, line, f"line {number}: {error}", now))
+        except Exception as error:  # a parser bug must not lose the rest of the batch
+            reason = f"line {number}: parser bug: {type(error).__name__}: {str(error)[:120]}"
+            batch.rejects.append(reject(source, school_id, line, reason, now))
+    return batch
+
+
+def parse_ldif(
+    data: bytes, layout: Layout, observed_at: datetime | None = None, received_at: datetime | None = None
+) -> ParsedBatch:
+    """An LDIF export of the trust's directory; `observed_at` (the export time) stamps the snapshots."""
+    now = received_at or datetime.now(UTC)
+    batch = ParsedBatch()
+    entries, failures = read_ldif(data)
+    for failure in failures:
+        reason = f"entry at line {failure.line}: {failure.reason}"
+        batch.rejects.append(reject(LDIF_SOURCE, "", failure.raw, reason, now))
+    snapshot = entries_to_events(entries, layout, LDIF_SOURCE, observed_at or now)
+    batch.events.extend(snapshot.events)
+    batch.skipped.update(snapshot.skipped)
+    for entry, reason in snapshot.failures:
+        school = school_of(entry.dn, layout)
+        batch.rejects.append(reject(LDIF_SOURCE, school, entry.raw.encode(), f"{entry.dn}: {reason}", now))
+    return batch
