@@ -9,7 +9,12 @@ class PolicyEngineSettings(ServiceSettings):
 
     opa_url: str = Field(default="http://127.0.0.1:18181", validation_alias="OPA_URL")
     app_id: str = "invigilator-policy-engine"
-    events_topics: tuple[str, ...] = ("events.proxy.v1",)
+    events_topics: tuple[str, ...] = (
+        "events.proxy.v1",
+        "events.mail.v1",
+        "events.endpoint.v1",
+        "events.directory.v1",
+    )
     breaches_topic: str = "breaches.v1"
     rejected_topic: str = "events.rejected.v1"
     # Records already carry micro-batches; take up to this many records, or what came within the
