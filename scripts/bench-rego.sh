@@ -4,6 +4,7 @@
 # ns per decide call, µs per event and events per second (one core, in-process: no HTTP).
 #   scripts/bench-rego.sh                  # elms-farm, sizes 1 100 1000
 #   SIZES="1 10 100" SCHOOL=st-peters COUNT=3 scripts/bench-rego.sh
+#   POLICY_DIR=/tmp/old/policies-rego scripts/bench-rego.sh   # another version of the policies
 # The policy is built into a bundle first, as scripts/stack/opa.sh serves it (*_test.rego excluded).
 set -euo pipefail
 # shellcheck source=scripts/stack/env.sh
@@ -19,7 +20,7 @@ count="${COUNT:-1}"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-"$OPA_BIN" build -b policies-rego --ignore '*_test.rego' -o "$work/bundle.tar.gz"
+"$OPA_BIN" build -b "$POLICY_DIR" --ignore '*_test.rego' -o "$work/bundle.tar.gz"
 results=()
 for size in "${sizes[@]}"; do
   log "bench: $size event(s), school $school"

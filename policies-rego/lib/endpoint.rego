@@ -42,8 +42,10 @@ account_key(account) := key if {
 
 # person(account) holds for a named account: not empty, not the "-" placeholder Windows logs
 # when there is none, and not a machine account (ending in "$").
-person(account) if {
-	key := account_key(account)
+person(account) if person_key(account_key(account))
+
+# person_key(key) is person() of an account_key.
+person_key(key) if {
 	not key in {"", "-"}
 	not endswith(key, "$")
 }
@@ -51,10 +53,10 @@ person(account) if {
 same_account(a, b) if account_key(a) == account_key(b)
 
 # it_admin(account) holds for the school's authorised IT administrators.
-it_admin(account) if {
-	some admin in object.get(config.school, "it_admins", [])
-	account_key(admin) == account_key(account)
-}
+it_admin(account) if account_key(account) in it_admin_keys
+
+# The account_key of each of the school's authorised IT administrators.
+it_admin_keys := {account_key(admin) | some admin in object.get(config.school, "it_admins", [])}
 
 observation_types := {
 	"OBSERVATION_TYPE_DAILY_NONWORK_MINUTES": 1,
@@ -73,3 +75,40 @@ observation(event, type) := obs if {
 
 # hosts(obs) is the observation's distinct host names, lower-cased and sorted.
 hosts(obs) := sort({lower(trim_space(host)) | some host in object.get(obs, "hosts", []); trim_space(host) != ""})
+
+# --- the batch, indexed once per query: a clause iterates only the events it judges ---
+#
+# (Complete rules: OPA evaluates each once per query, however many clauses ask.)
+
+# event_ids[i] is event_id() of the batch's event i when it is an endpoint event.
+event_ids := {i: to_number(object.get(e, "windowsEventId", 0)) | some i; e := input.events[i].endpoint}
+
+# by_event_id[id] is the set of indexes of the batch's endpoint events with that Windows event id.
+by_event_id := {id: indexes |
+	some id in {id | some _, id in event_ids}
+	indexes := {i | some i, other in event_ids; other == id}
+}
+
+# events_with(ids) is the set of indexes of the batch's endpoint events whose event_id() is one of
+# ids: a clause then checks the provider (provider_matches), as from() does.
+events_with(ids) := {i | some id in ids; some i in by_event_id[id]}
+
+# events_from(source, ids) is the set of indexes of the batch's endpoint events e with
+# from(e, source, ids).
+events_from(source, ids) := {i | some i in events_with(ids); provider_matches(input.events[i].endpoint, source)}
+
+# observations[i] is the observation of the batch's event i, when it carries one.
+observations := {i: obs | some i; obs := input.events[i].observation}
+
+# observations_by_type[t] is the set of indexes of the batch's observations whose type is t, as
+# written (a name or a number).
+observations_by_type := {type: indexes |
+	some type in {object.get(obs, "type", "") | some obs in observations}
+	indexes := {i | some i, obs in observations; object.get(obs, "type", "") == type}
+}
+
+# observed(type) is the set of indexes of the batch's events with an observation(event, type).
+observed(type) := object.get(observations_by_type, type, set()) | object.get(observations_by_type, observation_types[type], set())
+
+# directories[i] is the directory payload of the batch's event i, when it carries one.
+directories := {i: directory | some i; directory := input.events[i].directory}

@@ -41,3 +41,8 @@ test_hosts_are_distinct_lower_and_sorted if {
 	endpoint.hosts({"hosts": ["PC-2", "pc-1", "pc-2", "", " "]}) == ["pc-1", "pc-2"]
 	endpoint.hosts({}) == []
 }
+
+test_same_account_ignores_domain_and_case if {
+	endpoint.same_account("SCHOOL\\JSmith", "jsmith@school.example")
+	not endpoint.same_account("jsmith", "abrown")
+}

@@ -2,9 +2,14 @@
 package invigilator.lib.finding
 
 # make builds the finding for event `index` from the rule annotations `md` (rego.metadata.rule()),
-# citing the section of the judged school's own document.
-make(index, md, reason, evidence) := {
-	"event": index,
+# citing the section of the judged school's own document:
+# {"event", "clause", "title", "severity", "owner", "gross_misconduct", "kind", "policy_ref",
+# "reason", "evidence"}.
+make(index, md, reason, evidence) := object.union(cited(md), {"event": index, "reason": reason, "evidence": evidence})
+
+# cited(md) is the part of a finding that depends on the rule alone. OPA caches a function's
+# result per arguments within a query, so a rule's many findings build it once.
+cited(md) := {
 	"clause": md.custom.clause,
 	"title": md.title,
 	"severity": md.custom.severity,
@@ -12,6 +17,4 @@ make(index, md, reason, evidence) := {
 	"gross_misconduct": md.custom.gross_misconduct,
 	"kind": md.custom.kind,
 	"policy_ref": object.get(md.custom.refs, input.school, ""),
-	"reason": reason,
-	"evidence": evidence,
 }

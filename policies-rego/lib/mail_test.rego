@@ -135,3 +135,16 @@ test_subject_phrases_on_mail_without_subject if {
 	mail.subject_phrases({"privateMarked": true}, ["idiot"]) == set()
 	mail.subject_phrases({"subject": "Cake for sale, sponsor me"}, ["for sale", "sponsor", "sponsorship"]) == {"for sale", "sponsor"}
 }
+
+test_attachment_extension_not_a_string_falls_back_to_the_file_name if {
+	mail.attachment_extensions({"attachments": [{"extension": 5, "fileName": "a.EXE"}, {"extension": "", "fileName": "b.js"}]}) == {"exe", "js"}
+}
+
+test_address_with_an_unclosed_bracket_is_kept_whole if {
+	mail.address(" Jo <Jo@x.org ") == "jo <jo@x.org"
+}
+
+test_recipients_of_malformed_mail_are_none if {
+	mail.recipients({"to": "a@x.org"}) == set()
+	mail.recipients({"to": ["a@x.org", 5]}) == {"a@x.org"}
+}

@@ -45,6 +45,12 @@ test_request_without_host_has_no_category if {
 	web.categories({}) == set() with input as ef
 }
 
+test_host_that_is_not_a_string_has_only_the_filter_categories if {
+	web.host_suffixes(5) == set()
+	web.categories({"host": 5}) == set() with input as ef
+	web.categories({"host": 5, "categories": ["Gambling"]}) == {"gambling"} with input as ef
+}
+
 test_url_prefix_entries_match_at_segment_boundaries if {
 	web.categories({"host": "www.bbc.co.uk", "path": "/iplayer/episode/m001"}) == {"streaming"} with input as ef
 	web.categories({"host": "www.bbc.co.uk", "path": "/news/"}) == {"news"} with input as ef
@@ -201,4 +207,40 @@ test_child_harm_and_hate_ship_only_test_entries if {
 test_flagged_and_work_categories_are_disjoint if {
 	web.flagged & web.work == set()
 	web.nonwork & web.work == set()
+}
+
+# --- the batch ---
+
+test_batch_requests_grouped_by_category if {
+	batch := {"school": "elms-farm", "events": [
+		{"proxy": {"host": "www.facebook.com"}},
+		{"mail": {}},
+		{"proxy": {"host": "www.bbc.co.uk", "path": "/iplayer/x"}},
+		{"proxy": {"host": "www.bbc.co.uk", "path": "/"}},
+		{"proxy": {"host": "www.gov.uk", "categories": ["Gambling"], "status": 403}},
+		{"proxy": {"host": "WWW.Facebook.com."}},
+	]}
+	web.by_category == {"social": {0, 5}, "streaming": {2}, "gambling": {4}} with input as batch
+	web.request_evidence[4] == {"host": "www.gov.uk", "categorised_by": "filter", "blocked": true} with input as batch
+	web.request_evidence[5] == {"host": "www.facebook.com", "categorised_by": "list", "blocked": false} with input as batch
+	web.event_evidence(5, batch.events[5].proxy) == web.request_evidence[5] with input as batch
+
+	# A request outside the batch's flagged ones is judged afresh.
+	web.event_evidence(1, {"host": "www.gov.uk", "status": 403}) == {"host": "www.gov.uk", "categorised_by": "list", "blocked": true} with input as batch
+}
+
+test_batch_request_without_host_is_judged_as_host_empty if {
+	batch := {"school": "elms-farm", "events": [{"proxy": {"path": "/x"}}, {"proxy": {"host": "x.example"}}, {"proxy": {"host": ""}}]}
+	web.by_category == {} with input as batch
+	web.by_category == {"adult": {0, 2}} with input as batch with data.data.categories.domains as {"": ["adult"]}
+}
+
+test_vendor_names_differing_only_in_case_merge if {
+	aliases := {"Foo": ["adult"], "foo ": ["chat"], "Bar": ["gambling"]}
+	web.categories({"host": "x.example", "categories": ["Foo"]}) == {"adult", "chat"} with input as ef
+		with data.data.categories.vendor_aliases as aliases
+	web.categories({"host": "x.example", "categories": ["Bar"]}) == {"gambling"} with input as ef
+		with data.data.categories.vendor_aliases as aliases
+	web.categories({"host": "x.example", "categories": ["Bar"]}) == {"gambling"} with input as ef
+		with data.data.categories.vendor_aliases as {"Bar": ["gambling"]}
 }

@@ -22,10 +22,11 @@ upload_threshold := object.get(config.thresholds, "upload_bytes", 5242880)
 #     elms-farm: "2.3"
 #     st-peters: Systems Use and Data Security ¶4
 findings contains f if {
-	some i, event in input.events
+	some i in mail.outbound_messages
+	event := input.events[i]
 	m := event.mail
-	mail.outbound(m)
 	count(mail.attachments(m)) > 0
+	mail.outbound(m)
 	domains := mail.unapproved_external_domains(m)
 	count(domains) > 0
 	f := finding.make(i, rego.metadata.rule(), "mail.attachments sent, mail.to an external domain not in approved_data_processors", {
@@ -50,7 +51,8 @@ findings contains f if {
 #     elms-farm: "2.3"
 #     st-peters: Systems Use and Data Security ¶4
 findings contains f if {
-	some i, event in input.events
+	some i in web.by_category.filehosting
+	event := input.events[i]
 	request := event.proxy
 	upper(object.get(request, "method", "")) in {"POST", "PUT"}
 	size := to_number(object.get(request, "bytes", "0"))

@@ -12,6 +12,9 @@ disabled(directory) if {
 	endpoint.person(object.get(directory, "targetAccount", ""))
 }
 
+# disabled_events: the indexes of the batch's directory events that are disabled().
+disabled_events := {i | some i, directory in endpoint.directories; disabled(directory)}
+
 # METADATA
 # title: Leaver handover
 # description: A staff account was disabled; the leaver's handover of drives, folders, files and school data is due.
@@ -25,7 +28,8 @@ disabled(directory) if {
 #     elms-farm: 1.8–1.9
 #     st-peters: Equipment Security and Passwords ¶8
 findings contains f if {
-	some i, event in input.events
+	some i in disabled_events
+	event := input.events[i]
 	disabled(event.directory)
 	f := finding.make(
 		i, rego.metadata.rule(),
@@ -50,7 +54,8 @@ findings contains f if {
 #     elms-farm: 1.8–1.9
 #     st-peters: Equipment Security and Passwords ¶8
 findings contains f if {
-	some i, event in input.events
+	some i, _ in endpoint.directories
+	event := input.events[i]
 	snapshot := event.directory.accountSnapshot
 	object.get(snapshot, "leaver", false) == true
 	not disabled(event.directory) # one handover task per event

@@ -19,12 +19,14 @@ import data.invigilator.lib.mail
 #     elms-farm: "4.1"
 #     st-peters: General Guidance
 findings contains f if {
-	some i, event in input.events
+	phrases := {phrase | some phrase in object.get(config.school, "advertising_terms", [])}
+	some i, found in mail.subject_matches
+	i in mail.broadcasts
+	terms := found & phrases # mail.subject_phrases(m, phrases)
+	count(terms) > 0
+	event := input.events[i]
 	m := event.mail
 	mail.sent(m)
-	mail.broadcast(m)
-	terms := mail.subject_phrases(m, object.get(config.school, "advertising_terms", []))
-	count(terms) > 0
 	f := finding.make(i, rego.metadata.rule(), "mail.subject of a broadcast contains an advertising term", {
 		"terms": sort(terms),
 		"subject": m.subject,

@@ -8,6 +8,12 @@ forward_depth_threshold := object.get(config.thresholds, "chain_forward_depth", 
 
 recipients_threshold := object.get(config.thresholds, "chain_recipients", 10)
 
+# forwarded: the sent messages whose forwardDepth can reach the threshold: those that give one,
+# unless the threshold is met by the depth 0 of a message without.
+forwarded := mail.sent_messages if {
+	forward_depth_threshold <= 0
+} else := {i | some i in mail.sent_messages; input.events[i].mail.forwardDepth}
+
 # METADATA
 # title: Chain mail forwarded widely
 # description: >-
@@ -23,11 +29,13 @@ recipients_threshold := object.get(config.thresholds, "chain_recipients", 10)
 #     elms-farm: 4.1, 7.3(i)
 #     st-peters: General Guidance; Inappropriate Use (i)
 findings contains f if {
-	some i, event in input.events
+	least := forward_depth_threshold
+	some i in forwarded
+	event := input.events[i]
 	m := event.mail
 	mail.sent(m)
 	depth := to_number(object.get(m, "forwardDepth", 0))
-	depth >= forward_depth_threshold
+	depth >= least
 	recipients := mail.recipient_count(m)
 	recipients >= recipients_threshold
 	f := finding.make(i, rego.metadata.rule(), "mail.forwardDepth and mail.recipientCount reach the chain thresholds", {
@@ -51,11 +59,13 @@ findings contains f if {
 #     elms-farm: 4.1, 7.3(i)
 #     st-peters: General Guidance; Inappropriate Use (i)
 findings contains f if {
-	some i, event in input.events
+	wanted := {phrase | some phrase in object.get(config.school, "chain_phrases", [])}
+	some i, found in mail.subject_matches
+	phrases := found & wanted # mail.subject_phrases(m, wanted)
+	count(phrases) > 0
+	event := input.events[i]
 	m := event.mail
 	mail.sent(m)
-	phrases := mail.subject_phrases(m, object.get(config.school, "chain_phrases", []))
-	count(phrases) > 0
 	f := finding.make(i, rego.metadata.rule(), "mail.subject contains a chain-letter phrase", {
 		"phrases": sort(phrases),
 		"subject": m.subject,

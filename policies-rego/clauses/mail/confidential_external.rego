@@ -12,6 +12,12 @@ marks(m) := {s | s := object.get(m, "sensitivity", ""); lower(s) == "company-con
 	lower(label) == lower(confidential)
 }
 
+# marked: the outbound messages with a sensitivity or labels, the only ones marks() can find.
+marked := {i | some i in mail.outbound_messages; input.events[i].mail.sensitivity} | {i |
+	some i in mail.outbound_messages
+	input.events[i].mail.labels
+}
+
 # METADATA
 # title: Confidential mail sent outside the school
 # description: >-
@@ -27,7 +33,8 @@ marks(m) := {s | s := object.get(m, "sensitivity", ""); lower(s) == "company-con
 #     elms-farm: 4.1, 7.3(d)
 #     st-peters: General Guidance; Inappropriate Use (d)
 findings contains f if {
-	some i, event in input.events
+	some i in marked
+	event := input.events[i]
 	m := event.mail
 	mail.outbound(m)
 	found := marks(m)

@@ -18,10 +18,10 @@ import data.invigilator.lib.mail
 #     elms-farm: "4.1"
 #     st-peters: General Guidance
 findings contains f if {
-	some i, event in input.events
+	some i in mail.broadcasts
+	event := input.events[i]
 	m := event.mail
 	mail.sent(m)
-	mail.broadcast(m)
 	f := finding.make(i, rego.metadata.rule(), "mail.recipientCount over the threshold or mail.to an all-staff list, sender not authorised", {
 		"sender": mail.sender(m),
 		"recipient_count": mail.recipient_count(m),

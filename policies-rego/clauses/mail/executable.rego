@@ -18,8 +18,10 @@ executable_extensions := {"exe", "scr", "com", "bat", "cmd", "js", "vbs", "ps1",
 #     elms-farm: "2.7"
 #     st-peters: Systems Use and Data Security ¶8
 findings contains f if {
-	some i, event in input.events
+	some i in mail.inbound_messages
+	event := input.events[i]
 	m := event.mail
+	m.attachments
 	mail.inbound(m)
 	found := mail.attachment_extensions(m) & executable_extensions
 	count(found) > 0

@@ -26,8 +26,10 @@ delegated(from, sender) if {
 #     elms-farm: "4.1"
 #     st-peters: E-mail Etiquette ¶6; General Guidance
 findings contains f if {
-	some i, event in input.events
+	some i in mail.sent_messages
+	event := input.events[i]
 	m := event.mail
+	object.get(m, "fromAddress", "") != object.get(m, "senderMailbox", "") # else the same address
 	mail.sent(m)
 	from := mail.address(object.get(m, "fromAddress", ""))
 	sender := mail.address(object.get(m, "senderMailbox", ""))

@@ -20,8 +20,10 @@ media_extensions := {"mp3", "mp4", "mkv", "avi", "mov", "flac", "wav"}
 #     elms-farm: 4.1, 7.3(f)
 #     st-peters: General Guidance; Inappropriate Use (f)
 findings contains f if {
-	some i, event in input.events
+	some i in mail.outbound_messages
+	event := input.events[i]
 	m := event.mail
+	m.attachments
 	mail.outbound(m)
 	found := mail.attachment_extensions(m) & media_extensions
 	count(found) > 0

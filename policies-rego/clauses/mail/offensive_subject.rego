@@ -19,11 +19,13 @@ import data.invigilator.lib.mail
 #     elms-farm: 3.11, 4.1, 7.3(c)
 #     st-peters: E-mail Etiquette ¶13; Inappropriate Use (c)
 findings contains f if {
-	some i, event in input.events
+	phrases := {phrase | some phrase in object.get(config.school, "offensive_terms", [])}
+	some i, found in mail.subject_matches
+	terms := found & phrases # mail.subject_phrases(m, phrases)
+	count(terms) > 0
+	event := input.events[i]
 	m := event.mail
 	mail.sent(m)
-	terms := mail.subject_phrases(m, object.get(config.school, "offensive_terms", []))
-	count(terms) > 0
 	f := finding.make(i, rego.metadata.rule(), "mail.subject contains an offensive term", {
 		"terms": sort(terms),
 		"subject": m.subject,

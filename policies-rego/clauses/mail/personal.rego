@@ -5,11 +5,12 @@ import data.invigilator.lib.config
 import data.invigilator.lib.finding
 import data.invigilator.lib.mail
 
-# personal(m) holds for mail its sender marked personal: the "personal" label in the subject (EF
-# 6.3(b)), or the Sensitivity: Personal header. Both survive ingest as flags on private mail.
-personal(m) if m.personalLabel == true
-
-personal(m) if lower(object.get(m, "sensitivity", "")) == "personal"
+# personal_messages: the sent mail its sender marked personal: the "personal" label in the subject
+# (EF 6.3(b)), or the Sensitivity: Personal header. Both survive ingest as flags on private mail.
+personal_messages := {i | some i in mail.sent_messages; input.events[i].mail.personalLabel == true} | {i |
+	some i in mail.sent_messages
+	lower(input.events[i].mail.sensitivity) == "personal"
+}
 
 permitted := object.get(config.school, "personal_use_permitted", true)
 
@@ -36,10 +37,10 @@ evidence(event) := {
 #     st-peters: E-mail Etiquette ¶3; Personal Use (a)(b)
 findings contains f if {
 	permitted == true
-	some i, event in input.events
+	some i in personal_messages
+	event := input.events[i]
 	m := event.mail
 	mail.sent(m)
-	personal(m)
 	clock.in_working_hours(event.occurredAt)
 	f := finding.make(i, rego.metadata.rule(), "mail.personalLabel set on mail sent at occurredAt in working hours", evidence(event))
 }
@@ -60,9 +61,9 @@ findings contains f if {
 #     st-peters: E-mail Etiquette ¶3; Personal Use (a)(b)
 findings contains f if {
 	permitted == false
-	some i, event in input.events
+	some i in personal_messages
+	event := input.events[i]
 	m := event.mail
 	mail.sent(m)
-	personal(m)
 	f := finding.make(i, rego.metadata.rule(), "mail.personalLabel set and school.personal_use_permitted is false", evidence(event))
 }

@@ -17,7 +17,7 @@ import data.invigilator.lib.web
 #     elms-farm: 5.2, 7.3(a)
 #     st-peters: Use of the Internet ¶2; Inappropriate Use (a)
 findings contains f if {
-	some i, event in input.events
-	"adult" in web.event_categories[i]
-	f := finding.make(i, rego.metadata.rule(), "proxy.host is a pornographic site", web.evidence(event.proxy))
+	some i in web.by_category.adult
+	event := input.events[i]
+	f := finding.make(i, rego.metadata.rule(), "proxy.host is a pornographic site", web.event_evidence(i, event.proxy))
 }

@@ -17,7 +17,7 @@ import data.invigilator.lib.web
 #     elms-farm: 2.5, 5.4, 7.3(h)
 #     st-peters: Systems Use and Data Security ¶6; Use of the Internet ¶4; Inappropriate Use (h)
 findings contains f if {
-	some i, event in input.events
-	"chat" in web.event_categories[i]
-	f := finding.make(i, rego.metadata.rule(), "proxy.host is a chat room", web.evidence(event.proxy))
+	some i in web.by_category.chat
+	event := input.events[i]
+	f := finding.make(i, rego.metadata.rule(), "proxy.host is a chat room", web.event_evidence(i, event.proxy))
 }

@@ -17,7 +17,7 @@ import data.invigilator.lib.web
 #     elms-farm: 7.3(j)
 #     st-peters: Inappropriate Use (j)
 findings contains f if {
-	some i, event in input.events
-	"child_harm" in web.event_categories[i]
-	f := finding.make(i, rego.metadata.rule(), "proxy.host presents a risk of harm to a child", web.evidence(event.proxy))
+	some i in web.by_category.child_harm
+	event := input.events[i]
+	f := finding.make(i, rego.metadata.rule(), "proxy.host presents a risk of harm to a child", web.event_evidence(i, event.proxy))
 }

@@ -17,7 +17,7 @@ import data.invigilator.lib.web
 #     elms-farm: 5.5, 7.3(f)
 #     st-peters: Use of the Internet ¶5; Inappropriate Use (f)
 findings contains f if {
-	some i, event in input.events
-	"piracy" in web.event_categories[i]
-	f := finding.make(i, rego.metadata.rule(), "proxy.host is a piracy or warez site", web.evidence(event.proxy))
+	some i in web.by_category.piracy
+	event := input.events[i]
+	f := finding.make(i, rego.metadata.rule(), "proxy.host is a piracy or warez site", web.event_evidence(i, event.proxy))
 }

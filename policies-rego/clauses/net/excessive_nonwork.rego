@@ -4,6 +4,7 @@
 package invigilator.clauses.net.excessive_nonwork
 
 import data.invigilator.lib.config
+import data.invigilator.lib.endpoint
 import data.invigilator.lib.finding
 
 threshold := object.get(config.thresholds, "nonwork_minutes_per_day", 60)
@@ -21,7 +22,8 @@ threshold := object.get(config.thresholds, "nonwork_minutes_per_day", 60)
 #     elms-farm: 6.3(a)(c)
 #     st-peters: Internet—monitoring ¶1 (second bullet)
 findings contains f if {
-	some i, event in input.events
+	some i in object.get(endpoint.observations_by_type, "OBSERVATION_TYPE_DAILY_NONWORK_MINUTES", set())
+	event := input.events[i]
 	event.observation.type == "OBSERVATION_TYPE_DAILY_NONWORK_MINUTES"
 	minutes := object.get(event.observation, "minutes", 0)
 	minutes > threshold

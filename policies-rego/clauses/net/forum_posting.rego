@@ -17,11 +17,11 @@ import data.invigilator.lib.web
 #     elms-farm: "5.4"
 #     st-peters: Use of the Internet ¶4
 findings contains f if {
-	some i, event in input.events
+	some i in web.by_category.forum
+	event := input.events[i]
 	upper(object.get(event.proxy, "method", "")) == "POST"
-	"forum" in web.event_categories[i]
 	f := finding.make(
 		i, rego.metadata.rule(), "proxy.method is POST and proxy.host is a forum or message board",
-		object.union(web.evidence(event.proxy), {"method": "POST"}),
+		object.union(web.event_evidence(i, event.proxy), {"method": "POST"}),
 	)
 }

@@ -17,7 +17,7 @@ import data.invigilator.lib.web
 #     elms-farm: 7.3(h)
 #     st-peters: Inappropriate Use (h)
 findings contains f if {
-	some i, event in input.events
-	"gambling" in web.event_categories[i]
-	f := finding.make(i, rego.metadata.rule(), "proxy.host is an online gambling site", web.evidence(event.proxy))
+	some i in web.by_category.gambling
+	event := input.events[i]
+	f := finding.make(i, rego.metadata.rule(), "proxy.host is an online gambling site", web.event_evidence(i, event.proxy))
 }

@@ -17,7 +17,7 @@ import data.invigilator.lib.web
 #     elms-farm: 5.2, 7.3(a)(c)
 #     st-peters: Use of the Internet ¶2; Inappropriate Use (a)(c)
 findings contains f if {
-	some i, event in input.events
-	"hate" in web.event_categories[i]
-	f := finding.make(i, rego.metadata.rule(), "proxy.host carries racist, discriminatory, violent or extremist material", web.evidence(event.proxy))
+	some i in web.by_category.hate
+	event := input.events[i]
+	f := finding.make(i, rego.metadata.rule(), "proxy.host carries racist, discriminatory, violent or extremist material", web.event_evidence(i, event.proxy))
 }

@@ -17,7 +17,7 @@ import data.invigilator.lib.web
 #     elms-farm: 2.5, 7.3(h)
 #     st-peters: Systems Use and Data Security ¶6; Inappropriate Use (h)
 findings contains f if {
-	some i, event in input.events
-	"im" in web.event_categories[i]
-	f := finding.make(i, rego.metadata.rule(), "proxy.host is an instant-messaging site", web.evidence(event.proxy))
+	some i in web.by_category.im
+	event := input.events[i]
+	f := finding.make(i, rego.metadata.rule(), "proxy.host is an instant-messaging site", web.event_evidence(i, event.proxy))
 }

@@ -17,7 +17,7 @@ import data.invigilator.lib.web
 #     elms-farm: "2.4"
 #     st-peters: Systems Use and Data Security ¶5
 findings contains f if {
-	some i, event in input.events
-	"malicious" in web.event_categories[i]
-	f := finding.make(i, rego.metadata.rule(), "proxy.host is a malware, phishing or hacking site", web.evidence(event.proxy))
+	some i in web.by_category.malicious
+	event := input.events[i]
+	f := finding.make(i, rego.metadata.rule(), "proxy.host is a malware, phishing or hacking site", web.event_evidence(i, event.proxy))
 }

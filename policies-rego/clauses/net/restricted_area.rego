@@ -27,7 +27,8 @@ window_ns(obs) := length if {
 #     elms-farm: "2.8"
 #     st-peters: Systems Use and Data Security ¶9
 findings contains f if {
-	some i, event in input.events
+	some i in endpoint.observed("OBSERVATION_TYPE_ACCESS_DENIALS")
+	event := input.events[i]
 	obs := endpoint.observation(event, "OBSERVATION_TYPE_ACCESS_DENIALS")
 	denials := endpoint.number(obs, "count")
 	denials >= config.thresholds.restricted_denials

@@ -17,7 +17,7 @@ import data.invigilator.lib.web
 #     elms-farm: 2.5, 7.3(h)
 #     st-peters: Systems Use and Data Security ¶6; Inappropriate Use (h)
 findings contains f if {
-	some i, event in input.events
-	"social" in web.event_categories[i]
-	f := finding.make(i, rego.metadata.rule(), "proxy.host is a social networking site", web.evidence(event.proxy))
+	some i in web.by_category.social
+	event := input.events[i]
+	f := finding.make(i, rego.metadata.rule(), "proxy.host is a social networking site", web.event_evidence(i, event.proxy))
 }

@@ -17,7 +17,7 @@ import data.invigilator.lib.web
 #     elms-farm: "2.5"
 #     st-peters: Systems Use and Data Security ¶6
 findings contains f if {
-	some i, event in input.events
-	"streaming" in web.event_categories[i]
-	f := finding.make(i, rego.metadata.rule(), "proxy.host is an audio or video streaming site", web.evidence(event.proxy))
+	some i in web.by_category.streaming
+	event := input.events[i]
+	f := finding.make(i, rego.metadata.rule(), "proxy.host is an audio or video streaming site", web.event_evidence(i, event.proxy))
 }

@@ -19,7 +19,8 @@ passwd_notreqd := 32
 #     elms-farm: "1.2"
 #     st-peters: Equipment Security and Passwords ¶2
 findings contains f if {
-	some i, event in input.events
+	some i, _ in endpoint.directories
+	event := input.events[i]
 	snapshot := event.directory.accountSnapshot
 	object.get(snapshot, "staff", false) == true
 	flags := endpoint.number(snapshot, "userAccountControl")

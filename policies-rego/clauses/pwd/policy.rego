@@ -30,7 +30,8 @@ weaknesses(policy) := short | simple if {
 #     elms-farm: "1.2"
 #     st-peters: Equipment Security and Passwords ¶2
 findings contains f if {
-	some i, event in input.events
+	some i, _ in endpoint.directories
+	event := input.events[i]
 	policy := event.directory.passwordPolicy
 	found := weaknesses(policy)
 	count(found) > 0
@@ -51,7 +52,8 @@ notes contains {
 	"status": "unverifiable",
 	"reason": "special characters cannot be proved from AD alone",
 } if {
-	some i, event in input.events
+	some i, _ in endpoint.directories
+	event := input.events[i]
 	event.directory.passwordPolicy
 	not object.get(config.school, "password_filter", false)
 }

@@ -18,15 +18,21 @@ import data.invigilator.lib.finding
 #     elms-farm: "1.3"
 #     st-peters: Equipment Security and Passwords ¶3
 findings contains f if {
-	some i, event in input.events
+	some i in endpoint.events_with({4648})
+	event := input.events[i]
 	e := event.endpoint
-	endpoint.from(e, "security", {4648})
+	endpoint.provider_matches(e, "security")
 	subject := object.get(e, "subjectAccount", "")
 	target := object.get(e, "targetAccount", "")
-	endpoint.person(subject)
-	endpoint.person(target)
-	not endpoint.same_account(subject, target)
-	not endpoint.it_admin(subject)
+
+	# Two persons, not the same account, the subject no IT admin (person(), same_account() and
+	# it_admin() on account keys found once).
+	subject_key := endpoint.account_key(subject)
+	target_key := endpoint.account_key(target)
+	subject_key != target_key
+	endpoint.person_key(subject_key)
+	endpoint.person_key(target_key)
+	not subject_key in endpoint.it_admin_keys
 	f := finding.make(
 		i, rego.metadata.rule(),
 		"endpoint.subjectAccount used the credentials of endpoint.targetAccount (4648 explicit-credential logon) and is not an authorised IT admin",
@@ -54,7 +60,8 @@ findings contains f if {
 #     elms-farm: "1.3"
 #     st-peters: Equipment Security and Passwords ¶3
 findings contains f if {
-	some i, event in input.events
+	some i in endpoint.observed("OBSERVATION_TYPE_CONCURRENT_LOGONS")
+	event := input.events[i]
 	obs := endpoint.observation(event, "OBSERVATION_TYPE_CONCURRENT_LOGONS")
 	hosts := endpoint.hosts(obs)
 	count(hosts) >= 2

@@ -19,7 +19,8 @@ import data.invigilator.lib.finding
 #     elms-farm: 1.4–1.6
 #     st-peters: Equipment Security and Passwords ¶4–6
 findings contains f if {
-	some i, event in input.events
+	some i in endpoint.observed("OBSERVATION_TYPE_SCREENSAVER_WITHOUT_LOCK")
+	event := input.events[i]
 	obs := endpoint.observation(event, "OBSERVATION_TYPE_SCREENSAVER_WITHOUT_LOCK")
 	seconds := endpoint.number(obs, "seconds")
 	grace := config.thresholds.session_lock_grace_seconds

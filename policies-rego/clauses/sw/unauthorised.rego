@@ -13,12 +13,6 @@ sources := [
 	{"source": "applocker", "ids": {8004}, "action": "blocked by AppLocker"},
 ]
 
-# action(e) is what the endpoint event records, for install and run events only.
-action(e) := s.action if {
-	some s in sources
-	endpoint.from(e, s.source, s.ids)
-}
-
 approvers := {"headteacher": "the Headteacher", "it_provider": "the IT provider"}
 
 # product(software) is the product name, else the file name; undefined when neither is given.
@@ -34,12 +28,14 @@ product(software) := names[0] if {
 # approved(name): an approved name equal to the product name, or a prefix of it ending at a word
 # boundary, approves it ("Google Chrome" approves "Google Chrome 131.0", not "Google Chromium").
 approved(name) if {
-	some entry in config.school.approved_software
-	wanted := lower(trim_space(entry))
-	wanted != ""
-	startswith(lower(name), wanted)
-	boundary(substring(lower(name), count(wanted), -1))
+	lowered := lower(name)
+	some wanted in approved_names
+	startswith(lowered, wanted)
+	boundary(substring(lowered, count(wanted), -1))
 }
+
+# The school's approved software names, lower-cased; blank entries approve nothing.
+approved_names := {wanted | some entry in config.school.approved_software; wanted := lower(trim_space(entry)); wanted != ""}
 
 boundary("")
 
@@ -58,9 +54,12 @@ boundary(rest) if regex.match(`^[^\pL\pN]`, rest)
 #     elms-farm: 2.2, 7.3(g)
 #     st-peters: Systems Use and Data Security ¶2; Inappropriate Use (g)
 findings contains f if {
-	some i, event in input.events
+	some s in sources # their ids are distinct: an event records one action
+	some i in endpoint.events_with(s.ids)
+	event := input.events[i]
 	e := event.endpoint
-	did := action(e)
+	endpoint.provider_matches(e, s.source)
+	did := s.action
 	software := object.get(e, "software", {})
 	name := product(software)
 	not approved(name)
@@ -74,7 +73,7 @@ findings contains f if {
 			"publisher": object.get(software, "publisher", ""),
 			"fileName": object.get(software, "fileName", ""),
 			"host": object.get(e, "host", ""),
-			"windowsEventId": endpoint.event_id(e),
+			"windowsEventId": endpoint.event_ids[i], # endpoint.event_id(e)
 			"action": did,
 			"approver": role,
 		},
