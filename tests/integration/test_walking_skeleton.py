@@ -12,8 +12,8 @@ from typing import Any, TypeVar
 import httpx
 import pytest
 
-from ingest_proxy.minimise import event_id
 from policy_engine.decisions import breach_id
+from svckit.ingest import event_id
 from tests.stack import Stack
 
 pytestmark = pytest.mark.integration

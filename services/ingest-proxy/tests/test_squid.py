@@ -3,7 +3,7 @@ from datetime import UTC, datetime
 import pytest
 
 from ingest_proxy.ingest import parse_text
-from ingest_proxy.minimise import account_of, to_event
+from ingest_proxy.minimise import to_event
 from ingest_proxy.record import ProxyParseError
 from ingest_proxy.squid import parse_line
 
@@ -85,11 +85,6 @@ def test_event_id_is_stable_per_school_and_line() -> None:
 def test_bad_lines_say_why(line: str, reason: str) -> None:
     with pytest.raises(ProxyParseError, match=reason):
         parse_line(line)
-
-
-@pytest.mark.parametrize("user", ["jsmith", "CORP\\jsmith", "JSmith@elmsfarm.example.sch.uk", " jsmith "])
-def test_account_is_the_logon_name(user: str) -> None:
-    assert account_of(user) == "jsmith"
 
 
 def test_text_batch_keeps_every_line_as_event_or_reject() -> None:

@@ -8,9 +8,8 @@ from ingest_proxy import e2guardian, squid, vendor_csv
 from ingest_proxy.minimise import to_event
 from ingest_proxy.record import ProxyParseError, ProxyRecord
 from invigilator.events.v1 import events_pb2
+from svckit.ingest import reject
 
-# A reject keeps at most this much of its raw record (a 10 MB garbage line stays inspectable, not whole).
-MAX_REJECT_BYTES = 64 * 1024
 # Formats with one record per line and no header: the ones a syslog sender can carry.
 LINE_FORMATS = ("squid", "e2guardian")
 # (where the record came from, e.g. "line 3"; the raw record; the record or why it was refused)
@@ -25,16 +24,6 @@ def formats(mappings: dict[str, vendor_csv.ColumnMapping]) -> set[str]:
 class ParsedBatch:
     events: list[events_pb2.Event] = field(default_factory=list)
     rejects: list[events_pb2.RejectedInput] = field(default_factory=list)
-
-
-def rejected_input(
-    source: str, school_id: str, raw: bytes, reason: str, received_at: datetime
-) -> events_pb2.RejectedInput:
-    reject = events_pb2.RejectedInput(
-        format=source, school_id=school_id, raw=raw[:MAX_REJECT_BYTES], reason=reason
-    )
-    reject.received_at.FromDatetime(received_at)
-    return reject
 
 
 def _line_parser(format_name: str, zone: tzinfo) -> Callable[[str], ProxyRecord]:
@@ -83,7 +72,7 @@ def _collect(parsed: Parsed, source: str, school_id: str, received_at: datetime 
             batch.events.append(to_event(record, school_id, line, source))
         except (ProxyParseError, UnicodeError) as error:  # protobuf refuses text that is not UTF-8
             raw = line.encode("utf-8", "replace")
-            batch.rejects.append(rejected_input(source, school_id, raw, f"{where}: {error}", now))
+            batch.rejects.append(reject(source, school_id, raw, f"{where}: {error}", now))
     return batch
 
 

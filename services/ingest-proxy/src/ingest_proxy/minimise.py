@@ -6,26 +6,13 @@ the path of every request the filter allowed (only a blocked request keeps its p
 of what was refused). Detailed browsing is shown only inside a case (MON-INTERNET-ON-SUSPICION).
 """
 
-import hashlib
 from urllib.parse import urlsplit
 
 from ingest_proxy.record import ProxyParseError, ProxyRecord
 from invigilator.events.v1 import events_pb2
+from svckit.ingest import account_of, event_id
 
 DEFAULT_PORTS = {"http": 80, "https": 443, "ftp": 21}
-
-
-def event_id(source: str, school_id: str, raw: str) -> str:
-    """The same raw line from the same school always gets the same id, so replays are idempotent."""
-    return hashlib.sha256(f"{source}\x00{school_id}\x00{raw.strip()}".encode("utf-8", "replace")).hexdigest()[
-        :32
-    ]
-
-
-def account_of(user: str) -> str:
-    """Directory logon name: `DOMAIN\\jsmith` and `jsmith@school.example` both become `jsmith`."""
-    name = user.rsplit("\\", 1)[-1].split("@", 1)[0]
-    return name.strip().lower()
 
 
 def _target(record: ProxyRecord) -> tuple[str, str, int, str]:

@@ -16,11 +16,12 @@ from datetime import UTC, datetime, tzinfo
 
 from opentelemetry import trace
 
-from ingest_proxy.ingest import parse_lines, rejected_input
+from ingest_proxy.ingest import parse_lines
 from ingest_proxy.output import Produce, batch_records
 from ingest_proxy.settings import IngestProxySettings
 from ingest_proxy.syslog import FrameDecoder, SyslogFrameError, SyslogParseError, parse_message
 from invigilator.events.v1 import events_pb2
+from svckit.ingest import reject as ingest_reject
 from svckit.kafka import OutRecord
 from svckit.tracing import inject_headers
 
@@ -99,7 +100,7 @@ class SyslogBatcher:
             self._reject(f"syslog/{peer}", raw, f"syslog from {peer}: connection closed inside a frame")
 
     def _reject(self, key: str, raw: bytes, reason: str, school_id: str = "") -> None:
-        reject = rejected_input(SYSLOG_SOURCE, school_id, raw, reason, datetime.now(UTC))
+        reject = ingest_reject(SYSLOG_SOURCE, school_id, raw, reason, datetime.now(UTC))
         self._pending.rejects.append((key, reject))
         self._grew()
 
