@@ -6,8 +6,10 @@ import pytest
 
 from ingest_endpoint import ecs, nxlog
 from ingest_endpoint.devices import parse_device_id
-from ingest_endpoint.ingest import MAX_RAW_BYTES, parse
-from ingest_endpoint.minimise import defender_file_name, file_name_of, host_of, person
+from ingest_endpoint.ingest import parse
+from ingest_endpoint.minimise import defender_file_name, file_name_of, host_of
+from svckit.ingest import MAX_REJECT_BYTES as MAX_RAW_BYTES
+from svckit.ingest import person
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,6 @@ from ingest_mail.envelope import (
     RawAttachment,
     clean_text,
     direction_of,
-    event_id,
     extension_of,
     forward_depth,
     has_personal_label,
@@ -16,6 +15,7 @@ from ingest_mail.envelope import (
     to_mail_message,
 )
 from invigilator.events.v1 import events_pb2
+from svckit.ingest import event_id
 
 OWN = frozenset({"elmsfarm.sch.uk"})
 

@@ -3,9 +3,9 @@ from pathlib import Path
 
 import pytest
 
-from ingest_mail.envelope import RAW_CAP_BYTES
 from ingest_mail.ingest import FORMATS, parse, parse_message
 from invigilator.events.v1 import events_pb2
+from svckit.ingest import MAX_REJECT_BYTES as RAW_CAP_BYTES
 
 SAMPLES = Path(__file__).parent / "samples"
 OWN = frozenset({"elmsfarm.sch.uk"})

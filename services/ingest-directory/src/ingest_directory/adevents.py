@@ -12,9 +12,9 @@ whose CN is usually the person's display name: it is not kept (minimisation), so
 named by SID and `Event.account` stays empty unless the member was logged as a logon name.
 """
 
-from ingest_directory.minimise import account_of, event_id, person
 from ingest_directory.winjson import DirectoryError, SecurityEvent
 from invigilator.events.v1 import events_pb2
+from svckit.ingest import account_of, event_id, person
 
 ACCOUNT_EVENTS = frozenset({4720, 4722, 4723, 4724, 4725, 4738, 4740})
 GROUP_EVENTS = frozenset({4728, 4732, 4756})

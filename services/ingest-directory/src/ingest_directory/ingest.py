@@ -20,8 +20,8 @@ from ingest_directory.ldif import read_ldif
 from ingest_directory.snapshot import Layout, entries_to_events, school_of
 from ingest_directory.winjson import LONDON, DirectoryError, SecurityEvent, read_ecs, read_nxlog
 from invigilator.events.v1 import events_pb2
+from svckit.ingest import reject
 
-MAX_RAW_BYTES = 64 * 1024
 FORMATS = ("ecs", "nxlog")
 LDIF_SOURCE = "directory.ldif"
 
@@ -32,14 +32,6 @@ class ParsedBatch:
     rejects: list[events_pb2.RejectedInput] = field(default_factory=list)
     # Entries deliberately not turned into events (OUs, groups, computers), by reason.
     skipped: Counter[str] = field(default_factory=Counter)
-
-
-def reject(source: str, school_id: str, raw: bytes, reason: str, now: datetime) -> events_pb2.RejectedInput:
-    if len(raw) > MAX_RAW_BYTES:
-        reason = f"{reason} (raw cut to {MAX_RAW_BYTES} of {len(raw)} bytes)"
-    out = events_pb2.RejectedInput(format=source, school_id=school_id, raw=raw[:MAX_RAW_BYTES], reason=reason)
-    out.received_at.FromDatetime(now)
-    return out
 
 
 def _reader(format_name: str, local_zone: tzinfo) -> Callable[[dict[str, Any]], SecurityEvent]:

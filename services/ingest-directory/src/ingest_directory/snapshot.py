@@ -16,9 +16,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from ingest_directory.minimise import event_id, person
 from ingest_directory.winjson import DirectoryError
 from invigilator.events.v1 import events_pb2
+from svckit.ingest import event_id, person
 
 # Attributes read; everything else in an entry is ignored.
 ATTRIBUTES = (

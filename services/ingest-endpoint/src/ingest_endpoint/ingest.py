@@ -16,8 +16,8 @@ from ingest_endpoint import ecs, nxlog
 from ingest_endpoint.record import WinEvent, WinlogError
 from ingest_endpoint.winlog import to_event
 from invigilator.events.v1 import events_pb2
+from svckit.ingest import reject
 
-MAX_RAW_BYTES = 64 * 1024
 FORMATS = ("ecs", "nxlog")
 
 
@@ -69,18 +69,8 @@ def parse(
             obj = _decode(line)
             batch.events.append(to_event(read(obj), school_id, source, line.decode("utf-8-sig")))
         except WinlogError as error:
-            batch.rejects.append(_reject(source, school_id, line, f"line {number}: {error}", now))
+            batch.rejects.append(reject(source, school_id, line, f"line {number}: {error}", now))
         except Exception as error:  # a parser bug must not lose the rest of the batch
             reason = f"line {number}: parser bug: {type(error).__name__}: {str(error)[:120]}"
-            batch.rejects.append(_reject(source, school_id, line, reason, now))
+            batch.rejects.append(reject(source, school_id, line, reason, now))
     return batch
-
-
-def _reject(source: str, school_id: str, line: bytes, reason: str, now: datetime) -> events_pb2.RejectedInput:
-    if len(line) > MAX_RAW_BYTES:
-        reason = f"{reason} (raw cut to {MAX_RAW_BYTES} of {len(line)} bytes)"
-    reject = events_pb2.RejectedInput(
-        format=source, school_id=school_id, raw=line[:MAX_RAW_BYTES], reason=reason
-    )
-    reject.received_at.FromDatetime(now)
-    return reject

@@ -6,9 +6,10 @@ file name, and any command-line arguments go with the path.
 
 import re
 
-from ingest_endpoint.minimise import defender_file_name, file_name_of, person
+from ingest_endpoint.minimise import defender_file_name, file_name_of
 from ingest_endpoint.record import WinEvent, WinlogError
 from invigilator.events.v1 import events_pb2
+from svckit.ingest import person
 
 _MSI_COMPLETED = re.compile(r"Product:\s*(?P<name>.+?)\s+--\s+(?P<outcome>.+)", re.DOTALL)
 _MSI_INSTALLED = re.compile(

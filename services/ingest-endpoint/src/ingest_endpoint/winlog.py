@@ -15,9 +15,10 @@ from collections.abc import Callable
 
 from ingest_endpoint import software
 from ingest_endpoint.devices import class_of, parse_device_id
-from ingest_endpoint.minimise import event_id, host_of, person
+from ingest_endpoint.minimise import host_of
 from ingest_endpoint.record import WinEvent, WinlogError, uint
 from invigilator.events.v1 import events_pb2
+from svckit.ingest import event_id, person
 
 SECURITY = "security-auditing"
 

@@ -10,7 +10,6 @@ in one place:
   marks, the attachment count and sizes, and the forward depth (counted before the subject goes).
 """
 
-import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
@@ -18,9 +17,9 @@ from datetime import UTC, datetime
 from email.utils import parseaddr
 
 from invigilator.events.v1 import events_pb2
+from svckit.ingest import MAX_REJECT_BYTES, event_id
 
 PRIVATE_SENSITIVITIES = frozenset({"private", "personal"})
-RAW_CAP_BYTES = 64 * 1024
 
 # One leading reply/forward prefix: "RE:", "Fw:", "FWD:", "Fwd[2]:", or a bracketed tag such as
 # "[EXTERNAL]" that gateways put in front of them.
@@ -92,14 +91,7 @@ class FormatResult:
 
 
 def cap(raw: bytes) -> bytes:
-    return raw[:RAW_CAP_BYTES]
-
-
-def event_id(source: str, school_id: str, raw: bytes) -> str:
-    """The same raw record from the same school always gets the same id, so replays are idempotent."""
-    digest = hashlib.sha256(f"{source}\x00{school_id}\x00".encode())
-    digest.update(raw.strip())
-    return digest.hexdigest()[:32]
+    return raw[:MAX_REJECT_BYTES]
 
 
 def clean_text(value: str) -> str:

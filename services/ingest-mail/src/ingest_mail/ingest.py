@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from ingest_mail import exchange_tracking, gmail_export, m365_trace, rfc5322
-from ingest_mail.envelope import FormatResult, MailParseError, SourceRecord, cap, to_event
+from ingest_mail.envelope import FormatResult, MailParseError, SourceRecord, to_event
 from invigilator.events.v1 import events_pb2
+from svckit.ingest import reject
 
 EML = "eml"
 READERS: dict[str, Callable[[bytes], FormatResult]] = {
@@ -40,11 +41,7 @@ def source_name(format_name: str) -> str:
 def _reject(
     batch: ParsedBatch, format_name: str, school_id: str, raw: bytes, reason: str, now: datetime
 ) -> None:
-    reject = events_pb2.RejectedInput(
-        format=source_name(format_name), school_id=school_id, raw=cap(raw), reason=reason
-    )
-    reject.received_at.FromDatetime(now)
-    batch.rejects.append(reject)
+    batch.rejects.append(reject(source_name(format_name), school_id, raw, reason, now))
 
 
 def parse(
