@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from tests.contract import evidence_scan as ev
 from tests.contract import traceability as tr
 from tests.stack import ROOT
 
@@ -203,7 +204,7 @@ def test_references_resolve_to_sections() -> None:
 
 
 def test_evidence_fields_follow_aliases_and_library_functions() -> None:
-    schema = tr.proto_schema(tr.PROTO.read_text(encoding="utf-8"))
+    schema = ev.proto_schema(tr.PROTO.read_text(encoding="utf-8"))
     lib = """package invigilator.lib.mail
 
 sender(m) := lower(m.senderMailbox) if m.senderMailbox != "" else := lower(object.get(m, "fromAddress", ""))
@@ -221,8 +222,8 @@ findings contains f if {
 	f := e.directory.passwordPolicy.minLength
 }
 """
-    libraries = {"data.invigilator.lib.mail": tr.function_summaries(lib)}
-    assert tr.evidence_fields(rule, schema, libraries) == [
+    libraries = {"data.invigilator.lib.mail": ev.function_summaries(lib)}
+    assert ev.evidence_fields(rule, schema, libraries) == [
         "directory.passwordPolicy.minLength",
         "mail.fromAddress",
         "mail.from_address (not in events.proto)",
@@ -231,12 +232,12 @@ findings contains f if {
 
 
 def test_proto_schema_uses_json_names() -> None:
-    schema = tr.proto_schema(tr.PROTO.read_text(encoding="utf-8"))
+    schema = ev.proto_schema(tr.PROTO.read_text(encoding="utf-8"))
     assert schema["MailMessage"]["fromAddress"] == ("string", False)
     assert schema["MailMessage"]["attachments"] == ("Attachment", True)
-    assert tr.in_schema("mail.attachments[].sizeBytes", schema)
-    assert not tr.in_schema("mail.subject[]", schema)
-    assert not tr.in_schema("proxy.query", schema)
+    assert ev.in_schema("mail.attachments[].sizeBytes", schema)
+    assert not ev.in_schema("mail.subject[]", schema)
+    assert not ev.in_schema("proxy.query", schema)
 
 
 def test_stale_file_is_reported(tmp_path: Path) -> None:
