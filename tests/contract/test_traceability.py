@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from tests.contract import clause_sources as cs
 from tests.contract import evidence_scan as ev
 from tests.contract import traceability as tr
 from tests.stack import ROOT
@@ -86,8 +87,8 @@ def fake_repository(tmp_path: Path) -> Path:
 
 
 def test_catalogue_and_register_are_read() -> None:
-    catalogue = tr.parse_catalogue(catalogue_text())
-    register = tr.parse_register(register_document())
+    catalogue = cs.parse_catalogue(catalogue_text())
+    register = cs.parse_register(register_document())
     assert len(catalogue) >= 30
     assert catalogue["NET-SOCIAL"].kind == "A"
     assert catalogue["PWD-SHARED"].refs == {
@@ -101,7 +102,7 @@ def test_generator_lists_every_catalogue_id() -> None:
     text = catalogue_text()
     markdown = tr.generate(text, register_document(), [], ROOT, tr.PROTO.read_text(encoding="utf-8"))
     rows = matrix_rows(markdown)
-    expected = set(tr.parse_catalogue(text)) | set(register_document()["clauses"])
+    expected = set(cs.parse_catalogue(text)) | set(register_document()["clauses"])
     assert expected <= set(rows), f"not in the matrix: {sorted(expected - set(rows))}"
     assert rows["MAN-CRITICISE-SCHOOLS"][3] == "manual"
     assert rows["MON-ENVELOPE-ONLY"][3] == "monitoring limit"
@@ -166,7 +167,7 @@ def test_summary_counts_clauses_per_status_for_each_school() -> None:
         assert total, section
         counts = [int(n.strip("* ")) for n in total.group(1).split("|")]
         missing = counts[tr.STATUSES.index(tr.MISSING)]
-        assert missing == len(tr.parse_catalogue(catalogue_text())), (
+        assert missing == len(cs.parse_catalogue(catalogue_text())), (
             "with no rules, every A/P clause is missing"
         )
         assert "unrecognised" not in section, "a reference names no known section"
@@ -174,8 +175,8 @@ def test_summary_counts_clauses_per_status_for_each_school() -> None:
 
 def test_register_matches_the_catalogue_tables() -> None:
     """MON-* and WF-* exactly as clauses.md lists them; MAN-* cite both schools or say '—'."""
-    listed = tr.parse_limits_and_workflow(catalogue_text())
-    register = tr.parse_register(register_document())
+    listed = cs.parse_limits_and_workflow(catalogue_text())
+    register = cs.parse_register(register_document())
     assert {c for c in register if not c.startswith("MAN-")} == set(listed)
     for clause_id, refs in listed.items():
         assert register[clause_id].refs == refs, clause_id
