@@ -57,14 +57,26 @@ external_recipients(m) := {r |
 # The domains of external_recipients(m): the recipients' domains (domain_of) outside the school's.
 external_domains(m) := {domain | some domain in recipient_domains(m); not config.own_domain(domain)}
 
-# recipient_domains(m) is the domain_of() each of the message's recipients, but "".
+# recipient_domains(m) is the domain_of() each of the message's recipients, but "" (recipients()
+# inlined for the common address without a display name).
 recipient_domains(m) := {domain |
-	some r in recipients(m)
-	parts := split(r, "@")
+	some r in raw
+	indexof(r, "<") == -1
+	parts := split(lower(trim_space(r)), "@")
 	count(parts) > 1
 	domain := trim_right(parts[count(parts) - 1], ".")
 	domain != ""
-}
+} | {domain |
+	some r in raw
+	indexof(r, "<") != -1
+	trim_space(r) != ""
+	parts := split(address(r), "@")
+	count(parts) > 1
+	domain := trim_right(parts[count(parts) - 1], ".")
+	domain != ""
+} if {
+	raw := raw_recipients(m)
+} else := set()
 
 # approved_processor(domain) holds for an approved data processor's domain or a subdomain of it.
 approved_processor(domain) if lower(domain) in approved_processors
@@ -253,7 +265,8 @@ counted_wide := {i | threshold := broadcast_threshold; some i, n in recipient_co
 recipient_counts := {i: to_number(input.events[i].mail.recipientCount) | some i in sent_messages}
 
 # all_staff_candidates: the sent messages not counted_wide already that may name an all-staff
-# list (see all_staff_recipients), and those whose recipients are not all text.
+# list (see all_staff_recipients), and those whose recipients are not all text. Most batches name
+# no list at all, and the text of all their recipients shows it at once.
 all_staff_candidates := {i |
 	lists := all_staff_lists
 	some i, text in recipients_text
@@ -261,14 +274,32 @@ all_staff_candidates := {i |
 	contains(text, list)
 } | {i |
 	texts := recipients_text
-	some i in (sent_messages - counted_wide)
-	count(all_staff_lists) > 0
+	some i in uncounted_sent
 	not texts[i]
+} if {
+	count(all_staff_lists) > 0
+	not batch_names_no_staff_list
+} else := set()
+
+# batch_names_no_staff_list: the recipients of every uncounted_sent message are text, and none of
+# them holds the address of an all-staff list.
+batch_names_no_staff_list if {
+	texts := [concat("\n", array.concat(array.concat(object.get(m, "to", []), object.get(m, "cc", [])), object.get(m, "bcc", []))) |
+		some i in uncounted_sent
+		m := input.events[i].mail
+	]
+	count(texts) == count(uncounted_sent)
+	text := lower(concat("\n", texts))
+	every list in all_staff_lists {
+		not contains(text, list)
+	}
 }
 
+uncounted_sent := sent_messages - counted_wide
+
+# recipients_text[i] is the lower-cased text of the recipients of uncounted_sent message i.
 recipients_text := {i: lower(concat("\n", array.concat(array.concat(object.get(m, "to", []), object.get(m, "cc", [])), object.get(m, "bcc", [])))) |
-	some i in (sent_messages - counted_wide)
-	count(all_staff_lists) > 0
+	some i in uncounted_sent
 	m := input.events[i].mail
 }
 

@@ -148,3 +148,22 @@ test_recipients_of_malformed_mail_are_none if {
 	mail.recipients({"to": "a@x.org"}) == set()
 	mail.recipients({"to": ["a@x.org", 5]}) == {"a@x.org"}
 }
+
+test_batch_broadcasts if {
+	teacher := "t@elmsfarm.example.sch.uk"
+	batch := {"school": "elms-farm", "events": [
+		{"mail": {"fromAddress": teacher, "to": ["All Staff <AllStaff@elmsfarm.example.sch.uk>", 5], "recipientCount": 2}},
+		{"mail": {"fromAddress": teacher, "to": ["a@elmsfarm.example.sch.uk"], "recipientCount": 60}},
+		{"mail": {"fromAddress": teacher, "to": ["a@elmsfarm.example.sch.uk"], "recipientCount": 2}},
+		{"mail": {"fromAddress": "office@elmsfarm.example.sch.uk", "to": ["allstaff@elmsfarm.example.sch.uk"]}},
+		{"proxy": {"host": "x.example"}},
+	]}
+	mail.sent_messages == {0, 1, 2, 3} with input as batch
+	mail.broadcasts == {0, 1} with input as batch
+	mail.broadcasts == {0} with input as object.union(batch, {"events": array.slice(batch.events, 1, 5)})
+}
+
+test_external_domains_of_named_and_malformed_recipients if {
+	mail.external_domains({"to": ["Jo <JO@Gmail.COM.>", "x@elmsfarm.example.sch.uk", "<>"], "cc": ["A <a@x.org>"]}) == {"gmail.com", "x.org"} with input as ef
+	mail.external_domains({"to": "a@gmail.com"}) == set() with input as ef
+}

@@ -25,6 +25,7 @@ findings contains f if {
 	some i in mail.outbound_messages
 	event := input.events[i]
 	m := event.mail
+	m.attachments
 	count(mail.attachments(m)) > 0
 	mail.outbound(m)
 	domains := mail.unapproved_external_domains(m)
