@@ -25,3 +25,20 @@ def test_reject_caps_raw_and_says_so() -> None:
     assert len(big.raw) == MAX_REJECT_BYTES
     assert big.reason == f"line 4: bad (raw cut to {MAX_REJECT_BYTES} of {MAX_REJECT_BYTES + 10} bytes)"
     assert big.received_at.ToDatetime(UTC) == now
+
+
+def test_json_lines_skip_blank_lines_and_keep_numbers() -> None:
+    from svckit.ingest import json_lines
+
+    assert list(json_lines(b'{"a": 1}\r\n\n  \n{"b": 2}')) == [(1, b'{"a": 1}'), (4, b'{"b": 2}')]
+
+
+def test_json_object_says_what_a_line_is_instead() -> None:
+    import pytest
+
+    from svckit.ingest import RecordError, json_object
+
+    assert json_object(b'\xef\xbb\xbf{"a": 1}') == {"a": 1}
+    for line, reason in ((b"\xff", "not UTF-8"), (b"{", "not JSON"), (b"[1]", "not a JSON object but list")):
+        with pytest.raises(RecordError, match=reason):
+            json_object(line)

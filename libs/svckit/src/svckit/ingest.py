@@ -1,8 +1,11 @@
 """What every ingest service does the same way: stable event ids, logon names, capped rejects."""
 
 import hashlib
+import json
 import re
+from collections.abc import Iterator
 from datetime import datetime
+from typing import Any
 
 from invigilator.events.v1 import events_pb2
 
@@ -57,3 +60,28 @@ def reject(source: str, school_id: str, raw: bytes, reason: str, now: datetime) 
     )
     out.received_at.FromDatetime(now)
     return out
+
+
+class RecordError(ValueError):
+    """A record that is not what its format promises; the message says why."""
+
+
+def json_lines(data: bytes) -> Iterator[tuple[int, bytes]]:
+    """(line number, line) for every non-blank line of a JSON-lines batch, CRLF tolerated."""
+    for number, line in enumerate(data.split(b"\n"), start=1):
+        line = line.rstrip(b"\r")
+        if line.strip():
+            yield number, line
+
+
+def json_object(line: bytes) -> dict[str, Any]:
+    """One JSON object from a line (a UTF-8 BOM allowed), or RecordError saying what it is instead."""
+    try:
+        obj = json.loads(line.decode("utf-8-sig"))
+    except UnicodeDecodeError as error:
+        raise RecordError(f"not UTF-8 ({error.reason} at byte {error.start})") from None
+    except (ValueError, RecursionError) as error:
+        raise RecordError(f"not JSON: {str(error)[:120]}") from None
+    if not isinstance(obj, dict):
+        raise RecordError(f"not a JSON object but {type(obj).__name__}")
+    return obj

@@ -8,7 +8,6 @@
   policies are counted in `skipped`.
 """
 
-import json
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -20,7 +19,7 @@ from ingest_directory.ldif import read_ldif
 from ingest_directory.snapshot import Layout, entries_to_events, school_of
 from ingest_directory.winjson import LONDON, DirectoryError, SecurityEvent, read_ecs, read_nxlog
 from invigilator.events.v1 import events_pb2
-from svckit.ingest import reject
+from svckit.ingest import RecordError, json_lines, json_object, reject
 
 FORMATS = ("ecs", "nxlog")
 LDIF_SOURCE = "directory.ldif"
@@ -42,18 +41,6 @@ def _reader(format_name: str, local_zone: tzinfo) -> Callable[[dict[str, Any]], 
     raise ValueError(f"unknown directory format {format_name!r}; expected one of {FORMATS}")
 
 
-def _decode(line: bytes) -> dict[str, Any]:
-    try:
-        obj = json.loads(line.decode("utf-8-sig"))
-    except UnicodeDecodeError as error:
-        raise DirectoryError(f"not UTF-8 ({error.reason} at byte {error.start})") from None
-    except (ValueError, RecursionError) as error:
-        raise DirectoryError(f"not JSON: {str(error)[:120]}") from None
-    if not isinstance(obj, dict):
-        raise DirectoryError(f"not a JSON object but {type(obj).__name__}")
-    return obj
-
-
 def parse(
     format_name: str,
     data: bytes,
@@ -66,14 +53,11 @@ def parse(
     source = f"directory.{format_name}"
     batch = ParsedBatch()
     now = received_at or datetime.now(UTC)
-    for number, line in enumerate(data.split(b"\n"), start=1):
-        line = line.rstrip(b"\r")
-        if not line.strip():
-            continue
+    for number, line in json_lines(data):
         try:
-            event = read(_decode(line))
+            event = read(json_object(line))
             batch.events.append(to_event(event, school_id, source, line.decode("utf-8-sig")))
-        except DirectoryError as error:
+        except (DirectoryError, RecordError) as error:
             batch.rejects.append(reject(source, school_id, line, f"line {number}: {error}", now))
         except Exception as error:  # a parser bug must not lose the rest of the batch
             reason = f"line {number}: parser bug: {type(error).__name__}: {str(error)[:120]}"

@@ -6,7 +6,6 @@ reason "event id N not monitored" rather than skipped: a shipper sending them is
 and the rejects topic makes that visible.
 """
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
@@ -16,7 +15,7 @@ from ingest_endpoint import ecs, nxlog
 from ingest_endpoint.record import WinEvent, WinlogError
 from ingest_endpoint.winlog import to_event
 from invigilator.events.v1 import events_pb2
-from svckit.ingest import reject
+from svckit.ingest import RecordError, json_lines, json_object, reject
 
 FORMATS = ("ecs", "nxlog")
 
@@ -35,20 +34,6 @@ def _reader(format_name: str, local_zone: tzinfo) -> Callable[[dict[str, Any]], 
     raise ValueError(f"unknown endpoint format {format_name!r}; expected one of {FORMATS}")
 
 
-def _decode(line: bytes) -> dict[str, Any]:
-    try:
-        text = line.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise WinlogError(f"not UTF-8 ({error.reason} at byte {error.start})") from None
-    try:
-        obj = json.loads(text)
-    except (ValueError, RecursionError) as error:
-        raise WinlogError(f"not JSON: {str(error)[:120]}") from None
-    if not isinstance(obj, dict):
-        raise WinlogError(f"not a JSON object but {type(obj).__name__}")
-    return obj
-
-
 def parse(
     format_name: str,
     data: bytes,
@@ -61,14 +46,12 @@ def parse(
     source = f"endpoint.{format_name}"
     batch = ParsedBatch()
     now = received_at or datetime.now(UTC)
-    for number, line in enumerate(data.split(b"\n"), start=1):
-        line = line.rstrip(b"\r")
-        if not line.strip():
-            continue
+    for number, line in json_lines(data):
         try:
-            obj = _decode(line)
-            batch.events.append(to_event(read(obj), school_id, source, line.decode("utf-8-sig")))
-        except WinlogError as error:
+            batch.events.append(
+                to_event(read(json_object(line)), school_id, source, line.decode("utf-8-sig"))
+            )
+        except (WinlogError, RecordError) as error:
             batch.rejects.append(reject(source, school_id, line, f"line {number}: {error}", now))
         except Exception as error:  # a parser bug must not lose the rest of the batch
             reason = f"line {number}: parser bug: {type(error).__name__}: {str(error)[:120]}"
