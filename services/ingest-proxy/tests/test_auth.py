@@ -6,9 +6,9 @@ from fastapi.testclient import TestClient
 from pydantic import ValidationError
 
 from ingest_proxy.app import create_app
-from ingest_proxy.auth import ApiKeys, Verdict, presented_key
 from ingest_proxy.settings import IngestProxySettings
 from ingest_proxy.vendor_csv import PRESETS
+from svckit.apikeys import ApiKeys, Verdict, presented_key
 from svckit.kafka import OutRecord
 
 LINE = "1700000000.123 456 10.0.0.5 TCP_MISS/200 1234 GET http://a.example/x jsmith HIER_DIRECT/1.2.3.4 -\n"

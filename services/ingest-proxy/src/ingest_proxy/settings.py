@@ -1,15 +1,12 @@
 """The one settings object of ingest-proxy (house rule 2): built in `main()` and passed down."""
 
 from pathlib import Path
-from typing import Annotated, Literal, Self
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from svckit.settings import ServiceSettings
-
-SCHOOL_ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,62}$"
-SchoolIdText = Annotated[str, Field(pattern=SCHOOL_ID_PATTERN)]
+from svckit.ingest_http import IngestSettings, SchoolIdText
 
 
 class SyslogSource(BaseModel):
@@ -22,25 +19,15 @@ class SyslogSource(BaseModel):
     format: Literal["squid", "e2guardian"]
 
 
-class IngestProxySettings(ServiceSettings):
+class IngestProxySettings(IngestSettings):
     model_config = SettingsConfigDict(env_prefix="INGEST_PROXY_", extra="ignore", populate_by_name=True)
 
-    # Fail closed: a deployment that forgets to say where it runs is treated as production.
-    environment: Literal["dev", "ci", "production"] = "production"
-    host: str = "127.0.0.1"
     port: int = 18100
     events_topic: str = "events.proxy.v1"
-    rejected_topic: str = "events.rejected.v1"
-    # Events of one account always share a key (school/shard); at most this many per record.
-    shards: int = 64
-    max_batch_events: int = 500
-    max_body_bytes: int = 16 * 1024 * 1024
     # Local time of filters that log without a zone (e2guardian, most CSV exports).
     timezone: str = "Europe/London"
     # JSON object {vendor: {timestamp, user, url, client_ip, ...}} adding or overriding CSV mappings.
     csv_mappings_file: Path | None = None
-    # JSON object {api key: school id the key may post for}. Required outside dev (a secret).
-    api_keys: dict[str, SchoolIdText] = Field(default_factory=dict, repr=False)
 
     # Syslog over TCP (RFC 6587 framing, RFC 5424 / 3164 headers); port 0 disables the receiver.
     syslog_host: str = "127.0.0.1"
@@ -59,22 +46,6 @@ class IngestProxySettings(ServiceSettings):
     @classmethod
     def _hostnames_case_insensitive(cls, value: dict[str, SyslogSource]) -> dict[str, SyslogSource]:
         return {host.lower(): source for host, source in value.items()}
-
-    @field_validator("api_keys")
-    @classmethod
-    def _keys_are_not_blank(cls, value: dict[str, str]) -> dict[str, str]:
-        if any(not key.strip() or key != key.strip() for key in value):
-            raise ValueError("INGEST_PROXY_API_KEYS: keys must be non-blank, without surrounding spaces")
-        return value
-
-    @model_validator(mode="after")
-    def _secrets_have_no_defaults_outside_dev(self) -> Self:
-        if not self.api_keys and self.environment != "dev":
-            raise ValueError(
-                "INGEST_PROXY_API_KEYS is required outside the dev environment: "
-                'a JSON object {"<api key>": "<school id>"}'
-            )
-        return self
 
 
 class ReplaySettings(BaseSettings):

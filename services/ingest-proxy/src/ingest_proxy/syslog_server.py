@@ -17,11 +17,11 @@ from datetime import UTC, datetime, tzinfo
 from opentelemetry import trace
 
 from ingest_proxy.ingest import parse_lines
-from ingest_proxy.output import Produce, batch_records
 from ingest_proxy.settings import IngestProxySettings
 from ingest_proxy.syslog import FrameDecoder, SyslogFrameError, SyslogParseError, parse_message
 from invigilator.events.v1 import events_pb2
 from svckit.ingest import reject as ingest_reject
+from svckit.ingest_http import Produce, batch_records
 from svckit.kafka import OutRecord
 from svckit.tracing import inject_headers
 
