@@ -3,8 +3,8 @@
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic_settings import SettingsConfigDict
 
 from svckit.ingest_http import IngestSettings, SchoolIdText
 
@@ -46,11 +46,3 @@ class IngestProxySettings(IngestSettings):
     @classmethod
     def _hostnames_case_insensitive(cls, value: dict[str, SyslogSource]) -> dict[str, SyslogSource]:
         return {host.lower(): source for host, source in value.items()}
-
-
-class ReplaySettings(BaseSettings):
-    """The replay CLI's one secret, read from the environment so it stays out of `ps`."""
-
-    model_config = SettingsConfigDict(env_prefix="INGEST_PROXY_REPLAY_", extra="ignore")
-
-    api_key: SecretStr | None = None

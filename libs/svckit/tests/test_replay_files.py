@@ -2,7 +2,7 @@ import gzip
 import io
 from pathlib import Path
 
-from ingest_proxy.replay_files import Progress, Totals, chunks, human_bytes, progress_line, summary
+from svckit.replay_files import Cut, Progress, Totals, chunks, human_bytes, progress_line, summary
 
 LINES = [
     f"1700000000.{n:03d} 1 10.0.0.5 TCP_MISS/200 1 GET http://a.example/ u{n} HIER_NONE/- -" for n in range(7)
@@ -92,3 +92,19 @@ def test_progress_writes_plain_lines_when_not_a_tty() -> None:
         progress.update(Totals())
     assert "\r" not in out.getvalue()
     assert len(out.getvalue().splitlines()) == 3  # at 0, 5 and 10 s
+
+
+def test_hash_header_lines_repeat_in_every_chunk(tmp_path: Path) -> None:
+    path = tmp_path / "MSGTRK.LOG"
+    path.write_bytes(b"#Software: Microsoft Exchange Server\n#Fields: date-time,event-id\nr1\nr2\nr3\n#late\n")
+    out = list(chunks(path, chunk_lines=2, chunk_bytes=10**9, cut=Cut.HASH_HEADER))
+    header = b"#Software: Microsoft Exchange Server\n#Fields: date-time,event-id\n"
+    assert [c.body for c in out] == [header + b"r1\nr2\n", header + b"r3\n#late\n"]  # only leading # lines
+
+
+def test_whole_files_are_one_chunk_of_unchanged_bytes(tmp_path: Path) -> None:
+    path = tmp_path / "m.eml"
+    data = b"Subject: x\r\n\r\n\xff body \xfe\r\n"
+    path.write_bytes(data)
+    [chunk] = chunks(path, chunk_lines=1, chunk_bytes=1, cut=Cut.WHOLE)
+    assert chunk.body == data and chunk.position == len(data) and chunk.repaired == 0

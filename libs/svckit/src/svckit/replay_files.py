@@ -1,9 +1,10 @@
-"""File replay without HTTP: log files (plain or gzip) cut into chunks, progress and summary text."""
+"""File replay without HTTP: files (plain or gzip) cut into chunks, progress and summary text."""
 
 import gzip
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from enum import Enum
 from pathlib import Path
 from typing import BinaryIO, TextIO
 
@@ -13,7 +14,7 @@ GZIP_MAGIC = b"\x1f\x8b"
 @dataclass(frozen=True)
 class Chunk:
     path: Path
-    # Header line (CSV formats) + whole lines, each ending in LF, valid UTF-8.
+    # Header (CSV, `#Fields:`) + whole lines, each ending in LF, valid UTF-8; a WHOLE file as it is.
     body: bytes
     lines: int
     # How far into the file (bytes on disk, compressed for gzip) this chunk reaches.
@@ -37,21 +38,49 @@ def _utf8(line: bytes) -> tuple[bytes, bool]:
     return line, False
 
 
-def chunks(path: Path, chunk_lines: int, chunk_bytes: int, has_header: bool = False) -> Iterator[Chunk]:
+class Cut(Enum):
+    """How a format's files may be cut into requests."""
+
+    LINES = "lines"  # every line a record (squid, JSON lines)
+    CSV_HEADER = "csv-header"  # the first line is a header, repeated at the start of each chunk
+    HASH_HEADER = "hash-header"  # leading `#` lines (W3C `#Fields:` logs) repeated in each chunk
+    WHOLE = "whole"  # one request per file, bytes as they are (.eml, JSON arrays, LDIF)
+
+
+def _opened(raw: BinaryIO, path: Path) -> BinaryIO:
+    return gzip.GzipFile(fileobj=raw, mode="rb") if is_gzip(path) else raw  # type: ignore[return-value]
+
+
+def chunks(
+    path: Path, chunk_lines: int, chunk_bytes: int, has_header: bool = False, cut: Cut | None = None
+) -> Iterator[Chunk]:
     """Chunks of at most `chunk_lines` lines and `chunk_bytes` bytes (one longer line goes alone).
 
-    A header line (CSV formats) is repeated at the start of every chunk.
+    A header (CSV first line, or leading `#` lines) is repeated at the start of every chunk; a
+    WHOLE file is one chunk of its bytes, unchanged (a server's size limit answers if it is too big).
     """
+    cut = cut or (Cut.CSV_HEADER if has_header else Cut.LINES)
     with path.open("rb") as raw:
-        stream: BinaryIO = gzip.GzipFile(fileobj=raw, mode="rb") if is_gzip(path) else raw  # type: ignore[assignment]
+        stream = _opened(raw, path)
+        if cut is Cut.WHOLE:
+            body = stream.read()
+            yield Chunk(path, body, body.count(b"\n") + (not body.endswith(b"\n")), raw.tell())
+            return
         header = b""
+        in_header = cut is not Cut.LINES
         lines: list[bytes] = []
         size = repaired = 0
         for line in stream:
             line, fixed = _utf8(line if line.endswith(b"\n") else line + b"\n")
-            if has_header and not header:
-                header = line if line.strip() else header
-                continue
+            if in_header:
+                if cut is Cut.CSV_HEADER and not header:
+                    header = line if line.strip() else header
+                    in_header = not header
+                    continue
+                if cut is Cut.HASH_HEADER and line.startswith(b"#"):
+                    header += line
+                    continue
+                in_header = False
             if lines and len(header) + size + len(line) > chunk_bytes:
                 yield Chunk(path, header + b"".join(lines), len(lines), raw.tell(), repaired)
                 lines, size, repaired = [], 0, 0

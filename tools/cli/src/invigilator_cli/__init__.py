@@ -1,0 +1,1 @@
+"""The `invigilator` command line."""
