@@ -26,13 +26,13 @@ lint() {
   uv run --frozen ruff format --check .
   step "mypy --strict"
   local test_dirs=()
-  for dir in libs/svckit/tests services/*/tests; do
+  for dir in libs/svckit/tests services/*/tests tools/*/tests; do
     if compgen -G "$dir/*.py" >/dev/null; then test_dirs+=("$dir"); fi
   done
-  uv run --frozen mypy libs/svckit/src services/*/src tests "${test_dirs[@]}"
+  uv run --frozen mypy libs/svckit/src services/*/src tools/*/src tests "${test_dirs[@]}"
   step "shellcheck"
   ensure_shellcheck
-  shellcheck -x scripts/*.sh scripts/stack/*.sh .ci/run
+  shellcheck -x scripts/*.sh scripts/stack/*.sh scripts/peers/*.sh .ci/run
   step "buf lint"
   "$BUF_BIN" lint
   step "generated protobuf code is fresh"
@@ -68,7 +68,7 @@ rego() {
 
 unit() {
   step "unit tests"
-  uv run --frozen pytest -m "not integration" libs services tests/contract
+  uv run --frozen pytest -m "not integration" libs services tools tests/contract
 }
 
 integration() {
@@ -78,7 +78,7 @@ integration() {
   scripts/stack/up.sh
   scripts/stack/services.sh start
   step "integration tests (real Kafka, OPA, PostgreSQL, SMTP)"
-  uv run --frozen pytest -m integration services tests
+  uv run --frozen pytest -m integration services tools tests
 }
 
 target="${1:-all}"
