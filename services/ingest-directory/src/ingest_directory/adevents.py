@@ -12,33 +12,23 @@ whose CN is usually the person's display name: it is not kept (minimisation), so
 named by SID and `Event.account` stays empty unless the member was logged as a logon name.
 """
 
-from ingest_directory.winjson import DirectoryError, SecurityEvent
+from ingest_directory.winjson import DirectoryError
 from invigilator.events.v1 import events_pb2
-from svckit.ingest import account_of, event_id, person
+from svckit.ingest import account_of, person
+from svckit.winevent import WinRecord, envelope, uint
 
 ACCOUNT_EVENTS = frozenset({4720, 4722, 4723, 4724, 4725, 4738, 4740})
 GROUP_EVENTS = frozenset({4728, 4732, 4756})
 DOMAIN_POLICY = 4739
-SECURITY_GUID = "{54849625-5478-4994-a5ba-3e3b0328c30d}"
 COMPLEXITY_BIT = 0x1
 
 
-def _from_security_log(ev: SecurityEvent) -> bool:
-    source = ev.source.lower()
-    return "security-auditing" in source or SECURITY_GUID in source or source.split()[-1:] == ["security"]
+def _from_security_log(ev: WinRecord) -> bool:
+    """Account management is only believed from the Security log (a provider GUID is resolved)."""
+    return "security-auditing" in ev.provider.lower() or ev.channel.lower() == "security"
 
 
-def _number(text: str, name: str) -> int:
-    try:
-        number = int(text, 16) if text.lower().startswith("0x") else int(text)
-    except ValueError:
-        raise DirectoryError(f"{name} is not a number: {text[:40]!r}") from None
-    if not 0 <= number <= 0xFFFFFFFF:
-        raise DirectoryError(f"{name} is out of range: {number}")
-    return number
-
-
-def _member(ev: SecurityEvent) -> tuple[str, str]:
+def _member(ev: WinRecord) -> tuple[str, str]:
     """(logon name or "", what target_account records): a logon name when logged, else the SID."""
     name = ev.get("MemberName")
     if name and "=" not in name:
@@ -49,25 +39,26 @@ def _member(ev: SecurityEvent) -> tuple[str, str]:
     return "", sid
 
 
-def _policy(ev: SecurityEvent) -> events_pb2.PasswordPolicy | None:
+def _policy(ev: WinRecord) -> events_pb2.PasswordPolicy | None:
     """4739 logs only the values that changed ("-" for the rest); a policy needs both."""
     length, properties = ev.get("MinPasswordLength"), ev.get("PasswordProperties")
     if not (length and properties):
         return None
     return events_pb2.PasswordPolicy(
         name="domain",
-        min_length=_number(length, "MinPasswordLength"),
-        complexity_enabled=bool(_number(properties, "PasswordProperties") & COMPLEXITY_BIT),
+        min_length=uint(length, "MinPasswordLength"),
+        complexity_enabled=bool(uint(properties, "PasswordProperties") & COMPLEXITY_BIT),
         fine_grained=False,
     )
 
 
-def normalise(ev: SecurityEvent) -> tuple[str, events_pb2.DirectoryEvent]:
+def normalise(ev: WinRecord) -> tuple[str, events_pb2.DirectoryEvent]:
     """(the affected person's logon name or "", the DirectoryEvent); DirectoryError if not monitored."""
     if ev.event_id not in ACCOUNT_EVENTS | GROUP_EVENTS | {DOMAIN_POLICY}:
         raise DirectoryError(f"event id {ev.event_id} not monitored")
     if not _from_security_log(ev):
-        raise DirectoryError(f"event id {ev.event_id} not from the Security log ({ev.source.strip()!r})")
+        where = f"provider {ev.provider or '(none)'!r}, channel {ev.channel or '(none)'!r}"
+        raise DirectoryError(f"event id {ev.event_id} not from the Security log ({where})")
     out = events_pb2.DirectoryEvent(
         windows_event_id=ev.event_id,
         subject_account=person(ev.get("SubjectUserName"), ev.get("SubjectDomainName")),
@@ -92,10 +83,8 @@ def normalise(ev: SecurityEvent) -> tuple[str, events_pb2.DirectoryEvent]:
     return "", out
 
 
-def to_event(ev: SecurityEvent, school_id: str, source: str, raw: str) -> events_pb2.Event:
+def to_event(ev: WinRecord, school_id: str, source: str, raw: str) -> events_pb2.Event:
     account, directory = normalise(ev)
-    event = events_pb2.Event(
-        event_id=event_id(source, school_id, raw), school_id=school_id, account=account, directory=directory
-    )
-    event.occurred_at.FromDatetime(ev.timestamp)
+    event = envelope(ev, school_id, source, raw, account)
+    event.directory.CopyFrom(directory)
     return event

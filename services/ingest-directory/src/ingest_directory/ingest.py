@@ -17,9 +17,9 @@ from typing import Any
 from ingest_directory.adevents import to_event
 from ingest_directory.ldif import read_ldif
 from ingest_directory.snapshot import Layout, entries_to_events, school_of
-from ingest_directory.winjson import LONDON, DirectoryError, SecurityEvent, read_ecs, read_nxlog
 from invigilator.events.v1 import events_pb2
 from svckit.ingest import RecordError, json_lines, json_object, reject
+from svckit.winevent import LONDON, WinRecord, ecs_record, nxlog_record
 
 FORMATS = ("ecs", "nxlog")
 LDIF_SOURCE = "directory.ldif"
@@ -33,11 +33,11 @@ class ParsedBatch:
     skipped: Counter[str] = field(default_factory=Counter)
 
 
-def _reader(format_name: str, local_zone: tzinfo) -> Callable[[dict[str, Any]], SecurityEvent]:
+def _reader(format_name: str, local_zone: tzinfo) -> Callable[[dict[str, Any]], WinRecord]:
     if format_name == "ecs":
-        return read_ecs
+        return ecs_record
     if format_name == "nxlog":
-        return lambda obj: read_nxlog(obj, local_zone)
+        return lambda obj: nxlog_record(obj, local_zone)
     raise ValueError(f"unknown directory format {format_name!r}; expected one of {FORMATS}")
 
 
@@ -57,7 +57,7 @@ def parse(
         try:
             event = read(json_object(line))
             batch.events.append(to_event(event, school_id, source, line.decode("utf-8-sig")))
-        except (DirectoryError, RecordError) as error:
+        except RecordError as error:  # DirectoryError is one
             batch.rejects.append(reject(source, school_id, line, f"line {number}: {error}", now))
         except Exception as error:  # a parser bug must not lose the rest of the batch
             reason = f"line {number}: parser bug: {type(error).__name__}: {str(error)[:120]}"

@@ -16,9 +16,10 @@ from collections.abc import Callable
 from ingest_endpoint import software
 from ingest_endpoint.devices import class_of, parse_device_id
 from ingest_endpoint.minimise import host_of
-from ingest_endpoint.record import WinEvent, WinlogError, uint
+from ingest_endpoint.record import WinEvent, WinlogError
 from invigilator.events.v1 import events_pb2
-from svckit.ingest import event_id, person
+from svckit.ingest import person
+from svckit.winevent import envelope, uint
 
 SECURITY = "security-auditing"
 
@@ -142,8 +143,6 @@ def normalise(ev: WinEvent) -> tuple[str, events_pb2.EndpointEvent]:
 
 def to_event(ev: WinEvent, school_id: str, source: str, raw: str) -> events_pb2.Event:
     account, endpoint = normalise(ev)
-    event = events_pb2.Event(
-        event_id=event_id(source, school_id, raw), school_id=school_id, account=account, endpoint=endpoint
-    )
-    event.occurred_at.FromDatetime(ev.timestamp)
+    event = envelope(ev, school_id, source, raw, account)
+    event.endpoint.CopyFrom(endpoint)
     return event
