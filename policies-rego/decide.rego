@@ -1,8 +1,10 @@
 # The one batched entrypoint: POST /v1/data/invigilator/decide with
-# input = {"school": <school id>, "events": [<events in the protobuf JSON mapping>]}.
+# input = {"school": <school id>, "events": [<events in the protobuf JSON mapping>]}; the answer is
+# {"events": {index: [findings]}, "nonwork": [indexes], "notes": [...], "errors": [...]}.
 package invigilator
 
 import data.invigilator.lib.config
+import data.invigilator.lib.web
 
 # Every finding of every clause package for this batch.
 findings contains f if {
@@ -27,4 +29,8 @@ errors contains sprintf("unknown school %q: no policy data under policies-rego/d
 	not config.school
 }
 
-decide := {"events": by_event, "notes": notes, "errors": errors}
+# The batch's proxy requests counted as non-work browsing: the stream processor's per-minute count
+# for NET-EXCESSIVE-NONWORK (policy_engine.correlation.nonwork) rests on this verdict.
+nonwork := web.nonwork_requests
+
+decide := {"events": by_event, "nonwork": nonwork, "notes": notes, "errors": errors}

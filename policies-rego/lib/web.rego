@@ -282,33 +282,44 @@ path_verdicts := {key: found |
 	found := (facts.listed | url_categories(facts, key[1])) - facts.own
 }
 
-# flagged_groups: [categories, indexes, raw host, categorised_by] of each group of the batch's
-# requests that share a verdict with a flagged category: a host's requests that the lists judge by
-# the host alone, those of a host to which the filter gave the same names, and those of a host
-# with the same path.
-flagged_groups := array.concat(
+# verdict_groups: [categories, indexes, raw host, categorised_by] of each group of the batch's
+# requests that share a non-empty verdict: a host's requests that the lists judge by the host alone,
+# those of a host to which the filter gave the same names, and those of a host with the same path.
+verdict_groups := array.concat(
 	array.concat(
 		[[categories, indexes, raw, "list"] |
 			some raw, all in by_host
 			facts := batch_hosts[raw]
 			facts.by_path == false
-			categories := facts.verdict.categories & flagged
+			categories := facts.verdict.categories
 			count(categories) > 0
 			indexes := all - filtered_events
 			count(indexes) > 0
 		],
-		[[categories, named_groups[key], key[0], "filter"] |
+		[[found, named_groups[key], key[0], "filter"] |
 			some key, found in filter_verdicts
-			categories := found & flagged
-			count(categories) > 0
+			count(found) > 0
 		],
 	),
-	[[categories, path_groups[key], key[0], "list"] |
+	[[found, path_groups[key], key[0], "list"] |
 		some key, found in path_verdicts
-		categories := found & flagged
-		count(categories) > 0
+		count(found) > 0
 	],
 )
+
+# flagged_groups: the verdict_groups with a flagged category, keeping only those categories.
+flagged_groups := [[categories, indexes, raw, by] |
+	some [all, indexes, raw, by] in verdict_groups
+	categories := all & flagged
+	count(categories) > 0
+]
+
+# nonwork_requests: the batch's proxy requests counted as non-work browsing (is_nonwork), which the
+# stream processor counts by minute for NET-EXCESSIVE-NONWORK; `decide` returns them.
+nonwork_requests := union({indexes |
+	some [categories, indexes, _, _] in verdict_groups
+	count(categories & nonwork) > 0
+})
 
 # category_sets: [category, indexes] pairs that by_category gathers.
 category_sets := [[category, indexes] | some [categories, indexes, _, _] in flagged_groups; some category in categories]

@@ -229,6 +229,22 @@ test_batch_requests_grouped_by_category if {
 	web.event_evidence(1, {"host": "www.gov.uk", "status": 403}) == {"host": "www.gov.uk", "categorised_by": "list", "blocked": true} with input as batch
 }
 
+test_batch_nonwork_requests_agree_with_is_nonwork if {
+	batch := {"school": "elms-farm", "events": [
+		{"proxy": {"host": "www.facebook.com"}},
+		{"mail": {}},
+		{"proxy": {"host": "www.bbc.co.uk", "path": "/iplayer/x"}},
+		{"proxy": {"host": "www.gov.uk"}},
+		{"proxy": {"host": "www.gov.uk", "categories": ["Gambling"]}},
+		{"proxy": {"host": "www.facebook.com", "categories": ["Education"]}},
+		{"proxy": {"path": "/x"}},
+	]}
+	expected := {i | some i, event in batch.events; event.proxy; web.is_nonwork(event.proxy)}
+	web.nonwork_requests == expected with input as batch
+	{0, 2, 4} - expected == set()
+	expected & {1, 3, 5, 6} == set()
+}
+
 test_batch_request_without_host_is_judged_as_host_empty if {
 	batch := {"school": "elms-farm", "events": [{"proxy": {"path": "/x"}}, {"proxy": {"host": "x.example"}}, {"proxy": {"host": ""}}]}
 	web.by_category == {} with input as batch

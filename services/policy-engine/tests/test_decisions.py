@@ -83,3 +83,26 @@ def test_breach_id_separates_clause_school_account_and_evidence() -> None:
     }
     assert base not in others
     assert len(others) == 4
+
+
+def test_parse_decision_reads_the_nonwork_requests() -> None:
+    decision = parse_decision({"result": {"events": {}, "nonwork": [0, 3]}})
+    assert decision.nonwork == frozenset({0, 3})
+    assert parse_decision({"result": {}}).nonwork == frozenset()
+
+
+def test_an_observation_breach_cites_the_events_it_counted() -> None:
+    observation = events_pb2.Event(
+        event_id="obs-1",
+        school_id="elms-farm",
+        account="jsmith",
+        observation=events_pb2.Observation(
+            type=events_pb2.OBSERVATION_TYPE_DAILY_NONWORK_MINUTES, minutes=61, evidence_event_ids=["a", "b"]
+        ),
+    )
+    finding = {**FINDING, "event": 0, "clause": "NET-EXCESSIVE-NONWORK", "evidence": {"minutes": 61}}
+    decision = parse_decision({"result": {"events": {"0": [finding]}}})
+    [breach] = breaches("elms-farm", [observation], decision, datetime(2026, 11, 23, tzinfo=UTC))
+    assert list(breach.evidence_event_ids) == ["a", "b"]
+    # The id rests on the observation's own id, which names its window: one breach per day.
+    assert breach.breach_id == breach_id("NET-EXCESSIVE-NONWORK", "elms-farm", "jsmith", ["obs-1"])

@@ -22,12 +22,14 @@ OWNERS = {"hr": breaches_pb2.OWNER_HR, "it": breaches_pb2.OWNER_IT, "dsl": breac
 
 @dataclass(frozen=True)
 class Decision:
-    """OPA's answer for one batch: findings by event index, configuration errors, provenance."""
+    """OPA's answer for one batch: findings by event index, the proxy requests counted as non-work
+    browsing, configuration errors, provenance."""
 
     findings_by_event: Mapping[int, list[Mapping[str, Any]]]
     errors: list[str]
     decision_id: str
     policy_revision: str
+    nonwork: frozenset[int] = frozenset()
 
 
 def opa_input(school_id: str, events: list[events_pb2.Event]) -> dict[str, Any]:
@@ -47,6 +49,7 @@ def parse_decision(body: Mapping[str, Any]) -> Decision:
         errors=list(result.get("errors", [])),
         decision_id=str(body.get("decision_id", "")),
         policy_revision=",".join(revisions),
+        nonwork=frozenset(int(index) for index in result.get("nonwork", [])),
     )
 
 
@@ -62,6 +65,9 @@ def breaches(
     out = []
     for index, findings in sorted(decision.findings_by_event.items()):
         event = events[index]
+        # An observation's id already names its window (correlation/emit.py); the evidence it
+        # cites is the events it counted.
+        cited = list(event.observation.evidence_event_ids) if event.HasField("observation") else []
         for finding in findings:
             breach = breaches_pb2.Breach(
                 breach_id=breach_id(finding["clause"], school_id, event.account, [event.event_id]),
@@ -75,7 +81,7 @@ def breaches(
                 account=event.account,
                 policy_ref=finding["policy_ref"],
                 reason=finding["reason"],
-                evidence_event_ids=[event.event_id],
+                evidence_event_ids=cited or [event.event_id],
                 evidence={key: str(value) for key, value in finding.get("evidence", {}).items()},
                 decision_id=decision.decision_id,
                 policy_revision=decision.policy_revision,

@@ -18,6 +18,7 @@ log = logging.getLogger(__name__)
 tracer = trace.get_tracer(__name__)
 
 DECIDE_PATH = "/v1/data/invigilator/decide"
+SCHOOL_PATH = "/v1/data/invigilator/lib/config/school"
 
 
 class OpaClient:
@@ -29,21 +30,31 @@ class OpaClient:
 
     async def decide(self, opa_input: dict[str, Any]) -> Decision:
         """Retries until OPA answers: a batch is never skipped, and its offsets wait meanwhile."""
-        delay = 0.2
         with tracer.start_as_current_span("opa.decide", attributes={"events": len(opa_input["events"])}):
-            while True:
-                try:
-                    response = await self._client.post(
-                        DECIDE_PATH, params={"provenance": "true"}, json={"input": opa_input}
-                    )
-                    if response.status_code < 500:
-                        response.raise_for_status()
-                        return parse_decision(response.json())
-                    log.warning("OPA answered %s: %s", response.status_code, response.text[:200])
-                except httpx.TransportError as error:
-                    log.warning("OPA unreachable (%s); retrying in %.1fs", error, delay)
-                await asyncio.sleep(delay)
-                delay = min(delay * 2, self._retry_max_s)
+            body = await self._post(DECIDE_PATH, {"input": opa_input}, provenance=True)
+        return parse_decision(body)
+
+    async def school(self, school_id: str) -> dict[str, Any]:
+        """The school's policy data over the trust defaults, as the clauses see it; {} if unknown."""
+        body = await self._post(SCHOOL_PATH, {"input": {"school": school_id}})
+        result = body.get("result", {})
+        return result if isinstance(result, dict) else {}
+
+    async def _post(self, path: str, payload: dict[str, Any], provenance: bool = False) -> dict[str, Any]:
+        delay = 0.2
+        params = {"provenance": "true"} if provenance else {}
+        while True:
+            try:
+                response = await self._client.post(path, params=params, json=payload)
+                if response.status_code < 500:
+                    response.raise_for_status()
+                    body: dict[str, Any] = response.json()
+                    return body
+                log.warning("OPA answered %s: %s", response.status_code, response.text[:200])
+            except httpx.TransportError as error:
+                log.warning("OPA unreachable (%s); retrying in %.1fs", error, delay)
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, self._retry_max_s)
 
     async def healthy(self) -> bool:
         response = await self._client.get("/health")
