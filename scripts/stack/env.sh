@@ -29,6 +29,10 @@ OPA_PORT="${OPA_PORT:-18181}"
 PG_PORT="${PG_PORT:-15432}"
 SMTP_PORT="${SMTP_PORT:-18025}"
 export KAFKA_PORT KAFKA_CONTROLLER_PORT OPA_PORT PG_PORT SMTP_PORT
+# Real protocol peers for the ingestion tests (scripts/peers/).
+SQUID_PORT="${SQUID_PORT:-18128}"
+SLAPD_PORT="${SLAPD_PORT:-18389}"
+export SQUID_PORT SLAPD_PORT
 
 # Connection settings read by the Python services.
 KAFKA_BOOTSTRAP_SERVERS="127.0.0.1:$KAFKA_PORT"
