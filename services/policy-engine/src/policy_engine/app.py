@@ -1,9 +1,16 @@
-"""faust-streaming adapter: take micro-batch records, judge them with OPA, produce breaches."""
+"""faust-streaming adapter: one agent per event topic takes micro-batch records, judges them per
+record key (`school/shard`) with OPA and the correlations, and produces breaches.
+
+Each key's correlation state lives in a table of its agent (`state_table`). Offsets of a take are
+acked only after its breaches were delivered and its state written, so a crash replays the take;
+replays give the same breach ids (decisions.breach_id, correlation/emit.py) and downstream
+dedupes on them.
+"""
 
 import logging
-from collections import defaultdict
 from collections.abc import AsyncIterator, Sequence
-from datetime import UTC, datetime
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
 import faust
@@ -11,14 +18,25 @@ from google.protobuf.message import DecodeError
 from opentelemetry import trace
 from opentelemetry.trace import Link
 
+from invigilator.breaches.v1 import breaches_pb2
 from invigilator.events.v1 import events_pb2
-from policy_engine.decisions import breaches, opa_input
+from policy_engine.judging import Judge
 from policy_engine.opa import OpaClient
 from policy_engine.settings import PolicyEngineSettings
+from policy_engine.state_table import KeyState, PartitionedTable, writing_to
 from svckit.tracing import extract_context, inject_headers
 
 log = logging.getLogger(__name__)
 tracer = trace.get_tracer(__name__)
+
+
+@dataclass
+class KeyBatch:
+    """The events of one record key in a take, and the partition they came from."""
+
+    partition: int
+    school_id: str
+    events: list[events_pb2.Event] = field(default_factory=list)
 
 
 def create_app(settings: PolicyEngineSettings, opa: OpaClient) -> faust.App:
@@ -28,6 +46,7 @@ def create_app(settings: PolicyEngineSettings, opa: OpaClient) -> faust.App:
         store="memory://",
         value_serializer="raw",
         key_serializer="raw",
+        topic_partitions=settings.partitions,
         topic_disable_leader=True,
         consumer_auto_offset_reset="earliest",
         producer_acks=-1,
@@ -35,7 +54,8 @@ def create_app(settings: PolicyEngineSettings, opa: OpaClient) -> faust.App:
         web_port=settings.web_port,
         web_host=settings.web_host,
     )
-    sources = app.topic(*settings.events_topics, value_type=bytes, key_type=bytes)
+    judge = Judge(opa)
+    lag = timedelta(seconds=settings.watermark_lag_s)
     breaches_topic = app.topic(settings.breaches_topic, value_type=bytes, key_type=bytes)
     rejected_topic = app.topic(settings.rejected_topic, value_type=bytes, key_type=bytes)
 
@@ -45,11 +65,7 @@ def create_app(settings: PolicyEngineSettings, opa: OpaClient) -> faust.App:
         log.error("rejected a record: %s", reason)
         await (await rejected_topic.send(value=rejected.SerializeToString()))
 
-    async def judge(school_id: str, events: list[events_pb2.Event]) -> int:
-        decision = await opa.decide(opa_input(school_id, events))
-        for error in decision.errors:
-            log.error("policy configuration problem for %s: %s", school_id, error)
-        found = breaches(school_id, events, decision, datetime.now(UTC))
+    async def publish(found: list[breaches_pb2.Breach]) -> None:
         headers = inject_headers()
         for breach in found:
             pending = await breaches_topic.send(
@@ -58,18 +74,37 @@ def create_app(settings: PolicyEngineSettings, opa: OpaClient) -> faust.App:
                 headers=headers,
             )
             await pending  # delivered before the source offsets can be committed
-        return len(found)
 
-    async def judge_records(records: Sequence[Any]) -> None:
-        by_school: dict[str, list[events_pb2.Event]] = defaultdict(list)
-        for record in records:
+    async def judge_key(table: PartitionedTable, key: bytes, batch: KeyBatch) -> int:
+        stored = table.get(key)
+        state = KeyState.load(stored)
+        now = datetime.now(UTC)
+        judgement = await judge.judge(batch.school_id, batch.events, state.correlation, now)
+        newest = max(event.occurred_at.ToDatetime(UTC) for event in batch.events)
+        state.newest = max(newest, state.newest) if state.newest else newest
+        judgement.add(await judge.advance(state.correlation, state.newest - lag, now))
+        for error in judgement.errors:
+            log.error("policy configuration problem for %s: %s", batch.school_id, error)
+        await publish(judgement.breaches)
+        dumped = state.dump()
+        if dumped != stored:
+            with writing_to(batch.partition):
+                table[key] = dumped
+        return len(judgement.breaches)
+
+    async def judge_records(table: PartitionedTable, events: Sequence[faust.EventT[bytes]]) -> None:
+        by_key: dict[bytes, KeyBatch] = {}
+        for event in events:
+            message = event.message
             try:
-                batch = events_pb2.EventBatch.FromString(record.value)
+                batch = events_pb2.EventBatch.FromString(cast(bytes, event.value))
             except DecodeError as error:
-                await reject(record.value, f"not an EventBatch: {error}")
+                await reject(cast(bytes, event.value), f"not an EventBatch: {error}")
                 continue
-            by_school[batch.school_id].extend(batch.events)
-        contexts = [extract_context(record.headers) for record in records]
+            key = message.key if isinstance(message.key, bytes) else batch.school_id.encode()
+            group = by_key.setdefault(key, KeyBatch(message.partition, batch.school_id))
+            group.events.extend(batch.events)
+        contexts = [extract_context(event.message.headers or []) for event in events]
         producers = [trace.get_current_span(ctx).get_span_context() for ctx in contexts]
         links = [Link(span) for span in producers if span.is_valid]
         # Records of one trace (one HTTP post) continue it; a take mixing traces links to each.
@@ -79,21 +114,42 @@ def create_app(settings: PolicyEngineSettings, opa: OpaClient) -> faust.App:
             context=parent,
             links=links,
             kind=trace.SpanKind.CONSUMER,
-            attributes={"records": len(records)},
+            attributes={"records": len(events), "keys": len(by_key)},
         ) as span:
             total = 0
-            for school_id, events in by_school.items():
-                total += await judge(school_id, events)
+            for key, group in by_key.items():
+                if group.events:
+                    total += await judge_key(table, key, group)
             span.set_attribute("breaches", total)
 
-    @app.agent(sources)
-    async def judge_events(stream: faust.StreamT[bytes]) -> AsyncIterator[None]:
-        # StreamT does not declare take_events; the concrete faust.Stream does.
-        async for records in cast(faust.Stream[bytes], stream).take_events(
-            settings.take_records, within=settings.take_within_s
-        ):
-            await judge_records(records)
-            yield None
+    def register(topic_name: str) -> None:
+        short = topic_name.removeprefix("events.").split(".")[0]
+        # One table per agent, co-partitioned with its topic (see state_table).
+        table = app.tables.add(
+            PartitionedTable(
+                app,
+                name=f"correlation-{short}",
+                default=None,
+                partitions=settings.partitions,
+                key_type=bytes,
+                value_type=bytes,
+                help=f"correlation state of {topic_name} per school/shard",
+            )
+        )
+
+        async def judge_events(stream: faust.StreamT[bytes]) -> AsyncIterator[None]:
+            # StreamT does not declare take_events; the concrete faust.Stream does.
+            async for events in cast(faust.Stream[bytes], stream).take_events(
+                settings.take_records, within=settings.take_within_s
+            ):
+                await judge_records(cast(PartitionedTable, table), events)
+                yield None
+
+        topic = app.topic(topic_name, value_type=bytes, key_type=bytes)
+        app.agent(topic, name=f"judge-{short}")(judge_events)
+
+    for topic_name in settings.events_topics:
+        register(topic_name)
 
     @app.page("/healthz")
     async def healthz(_web: Any, request: Any) -> Any:

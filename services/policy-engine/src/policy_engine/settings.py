@@ -21,6 +21,11 @@ class PolicyEngineSettings(ServiceSettings):
     # wait, and judge them in one OPA query per school.
     take_records: int = 20
     take_within_s: float = 0.2
+    # Partitions of every events topic; each agent's state table has as many (co-partitioned).
+    partitions: int = 3
+    # Correlations wait this long (event time) behind the newest event of a key before deciding
+    # that nothing more is coming (a screensaver with no lock after it), so late lines still count.
+    watermark_lag_s: float = 300.0
     opa_timeout_s: float = 10.0
     opa_retry_max_s: float = 30.0
     web_host: str = "127.0.0.1"

@@ -1,0 +1,63 @@
+"""Correlation state in a faust table: one JSON value per record key (`school/shard`).
+
+A take spans partitions, so the partition a key's state is written to cannot be faust's "current
+event": it is set explicitly to the partition the key's records came from (`writing_to`), which
+keeps each key's changelog co-partitioned with its source records — on a rebalance, the worker
+that takes over a partition recovers exactly the state of that partition's keys.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import faust
+
+from policy_engine.correlation import CorrelationState
+
+_partition: ContextVar[int | None] = ContextVar("correlation_partition", default=None)
+
+
+class PartitionedTable(faust.Table[bytes, bytes]):
+    def partition_for_key(self, key: Any) -> int | None:
+        partition = _partition.get()
+        if partition is None:
+            raise RuntimeError("correlation state written outside `writing_to(partition)`")
+        return partition
+
+
+@contextmanager
+def writing_to(partition: int) -> Iterator[None]:
+    token = _partition.set(partition)
+    try:
+        yield
+    finally:
+        _partition.reset(token)
+
+
+@dataclass
+class KeyState:
+    correlation: CorrelationState
+    # The newest event time seen for the key: the watermark follows it.
+    newest: datetime | None = None
+
+    @classmethod
+    def load(cls, stored: bytes | None) -> KeyState:
+        if not stored:
+            return cls(CorrelationState())
+        data = json.loads(stored)
+        newest = datetime.fromisoformat(data["newest"]) if data.get("newest") else None
+        return cls(CorrelationState.from_dict(data["correlation"]), newest)
+
+    def dump(self) -> bytes:
+        newest = self.newest.astimezone(UTC).isoformat() if self.newest else None
+        return json.dumps(
+            {"correlation": self.correlation.to_dict(), "newest": newest},
+            separators=(",", ":"),
+            sort_keys=True,
+        ).encode()
