@@ -5,8 +5,11 @@ set -euo pipefail
 # shellcheck source=scripts/stack/env.sh
 . "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 
-SERVICES=(case-service policy-engine alerter ingest-proxy)
+SERVICES=(case-service policy-engine alerter ingest-proxy ingest-mail ingest-endpoint ingest-directory)
 INGEST_PROXY_URL="http://127.0.0.1:${INGEST_PROXY_PORT:-18100}"
+INGEST_MAIL_URL="http://127.0.0.1:${INGEST_MAIL_PORT:-18110}"
+INGEST_ENDPOINT_URL="http://127.0.0.1:${INGEST_ENDPOINT_PORT:-18120}"
+INGEST_DIRECTORY_URL="http://127.0.0.1:${INGEST_DIRECTORY_PORT:-18130}"
 CASE_SERVICE_URL="http://127.0.0.1:${CASE_SERVICE_PORT:-18300}"
 POLICY_ENGINE_URL="http://127.0.0.1:${POLICY_ENGINE_WEB_PORT:-18200}"
 
@@ -14,6 +17,9 @@ POLICY_ENGINE_URL="http://127.0.0.1:${POLICY_ENGINE_WEB_PORT:-18200}"
 export TRACING_EXPORTER="${TRACING_EXPORTER:-console}"
 export CASE_SERVICE_ENVIRONMENT="${CASE_SERVICE_ENVIRONMENT:-dev}"
 export INGEST_PROXY_ENVIRONMENT="${INGEST_PROXY_ENVIRONMENT:-dev}"
+export INGEST_MAIL_ENVIRONMENT="${INGEST_MAIL_ENVIRONMENT:-dev}"
+export INGEST_ENDPOINT_ENVIRONMENT="${INGEST_ENDPOINT_ENVIRONMENT:-dev}"
+export INGEST_DIRECTORY_ENVIRONMENT="${INGEST_DIRECTORY_ENVIRONMENT:-dev}"
 export ALERTER_TRUST_CONFIG="${ALERTER_TRUST_CONFIG:-$ROOT/config/trust.yaml}"
 
 http_ok() { curl -fsS -o /dev/null --max-time 2 "$1"; }
@@ -24,6 +30,9 @@ start_one() {
   case "$name" in
     case-service) WAIT_LOG=$name WAIT_PID_NAME=$name wait_until 60 "case-service ready" http_ok "$CASE_SERVICE_URL/readyz" ;;
     ingest-proxy) WAIT_LOG=$name WAIT_PID_NAME=$name wait_until 30 "ingest-proxy ready" http_ok "$INGEST_PROXY_URL/healthz" ;;
+    ingest-mail) WAIT_LOG=$name WAIT_PID_NAME=$name wait_until 30 "ingest-mail ready" http_ok "$INGEST_MAIL_URL/healthz" ;;
+    ingest-endpoint) WAIT_LOG=$name WAIT_PID_NAME=$name wait_until 30 "ingest-endpoint ready" http_ok "$INGEST_ENDPOINT_URL/healthz" ;;
+    ingest-directory) WAIT_LOG=$name WAIT_PID_NAME=$name wait_until 30 "ingest-directory ready" http_ok "$INGEST_DIRECTORY_URL/healthz" ;;
     policy-engine) WAIT_LOG=$name WAIT_PID_NAME=$name wait_until 60 "policy-engine ready" http_ok "$POLICY_ENGINE_URL/healthz" ;;
     # The alerter has no HTTP port: alive after its consumer started is what we can check.
     alerter) sleep 1; WAIT_LOG=$name WAIT_PID_NAME=$name wait_until 5 "alerter running" is_running alerter ;;
@@ -43,6 +52,9 @@ case "${1:-}" in
     print_status policy-engine unhealthy "$POLICY_ENGINE_URL" http_ok "$POLICY_ENGINE_URL/healthz" || true
     print_status alerter running "SMTP $SMTP_HOST:$SMTP_PORT" true || true
     print_status ingest-proxy unhealthy "$INGEST_PROXY_URL" http_ok "$INGEST_PROXY_URL/healthz" || true
+    print_status ingest-mail unhealthy "$INGEST_MAIL_URL, SMTP 127.0.0.1:${INGEST_MAIL_SMTP_PORT:-18026}" http_ok "$INGEST_MAIL_URL/healthz" || true
+    print_status ingest-endpoint unhealthy "$INGEST_ENDPOINT_URL" http_ok "$INGEST_ENDPOINT_URL/healthz" || true
+    print_status ingest-directory unhealthy "$INGEST_DIRECTORY_URL" http_ok "$INGEST_DIRECTORY_URL/healthz" || true
     ;;
   *) die "usage: $0 start|stop|status" ;;
 esac
