@@ -55,11 +55,12 @@ def read_breaches(
     quiet_since: float | None = None
     while time.monotonic() < deadline:
         message = consumer.poll(0.5)
-        if message is None or message.error():
+        value = message.value() if message is not None and not message.error() else None
+        if value is None:
             if quiet_since and time.monotonic() - quiet_since > settle_s:
                 break
             continue
-        breach = breaches_pb2.Breach.FromString(message.value())
+        breach = breaches_pb2.Breach.FromString(value)
         if breach.account == account and breach.clause == clause:
             found.append(breach)
             quiet_since = time.monotonic()
