@@ -68,7 +68,7 @@ rego() {
 
 unit() {
   step "unit tests"
-  uv run --frozen pytest -m "not integration" libs services tools tests/contract
+  uv run --frozen pytest -m "not integration" libs services tools tests/contract tests/bench
 }
 
 integration() {
