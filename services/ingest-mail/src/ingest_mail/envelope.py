@@ -20,6 +20,8 @@ from invigilator.events.v1 import events_pb2
 from svckit.ingest import MAX_REJECT_BYTES, event_id
 
 PRIVATE_SENSITIVITIES = frozenset({"private", "personal"})
+# RFC 5322's line limit: a longer subject is an attack or an accident, never needed to judge a clause.
+MAX_SUBJECT_CHARS = 998
 
 # One leading reply/forward prefix: "RE:", "Fw:", "FWD:", "Fwd[2]:", or a bracketed tag such as
 # "[EXTERNAL]" that gateways put in front of them.
@@ -261,7 +263,7 @@ def to_mail_message(record: MailRecord, own_domains: frozenset[str]) -> events_p
         to=to,
         cc=cc,
         bcc=bcc,
-        subject="" if withheld else record.subject.strip(),
+        subject="" if withheld else record.subject.strip()[:MAX_SUBJECT_CHARS],
         sensitivity=record.sensitivity.strip(),
         private_marked=private_marked,
         personal_label=personal_label,

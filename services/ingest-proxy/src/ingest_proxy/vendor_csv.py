@@ -104,7 +104,10 @@ def parse_text(
     header_at = next((n for n, line in enumerate(lines) if line.strip()), None)
     if header_at is None:
         return
-    header = next(csv.reader([lines[header_at]]))
+    try:
+        header = _row(lines[header_at])
+    except ProxyParseError:
+        header = []  # every line is refused below for the missing columns
     missing = [c for c in (mapping.timestamp, mapping.user, mapping.url) if c not in header]
     for number, line in enumerate(lines[header_at + 1 :], start=header_at + 2):
         if not line.strip():
@@ -112,7 +115,11 @@ def parse_text(
         if missing:
             yield number, line, ProxyParseError(f"header lacks column(s) {missing}: check the column mapping")
             continue
-        values = next(csv.reader([line]))
+        try:
+            values = _row(line)
+        except ProxyParseError as error:
+            yield number, line, error
+            continue
         if len(values) != len(header):
             yield number, line, ProxyParseError(f"expected {len(header)} columns, found {len(values)}")
             continue
@@ -120,6 +127,14 @@ def parse_text(
             yield number, line, _record(dict(zip(header, values, strict=True)), mapping, zone)
         except ProxyParseError as error:
             yield number, line, error
+
+
+def _row(line: str) -> list[str]:
+    """One CSV row; csv's own refusal (e.g. a field over its 128 KiB limit) as a ProxyParseError."""
+    try:
+        return next(csv.reader([line]))
+    except csv.Error as error:
+        raise ProxyParseError(f"not a CSV row: {error}") from None
 
 
 def load_mappings(path: Path | None) -> dict[str, ColumnMapping]:
