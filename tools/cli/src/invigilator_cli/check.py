@@ -121,6 +121,14 @@ def _report(inputs: list[FileInput], events: list[Located], judgement: Judgement
         err.write(f"unreadable: {ref}: {reason}\n")
     if len(unreadable) > MAX_UNREADABLE_SHOWN:
         err.write(f"unreadable: ... and {len(unreadable) - MAX_UNREADABLE_SHOWN} more\n")
+    not_monitored: Counter[str] = Counter()
+    for file_input in inputs:
+        not_monitored.update(file_input.not_monitored)
+    if not_monitored:
+        listed = ", ".join(
+            f"{reason.removesuffix(' not monitored')} ({n})" for reason, n in sorted(not_monitored.items())
+        )
+        err.write(f"skipped, no rule reads them: {listed}\n")
     for error in judgement.errors:
         err.write(f"policy configuration: {error}\n")
     clauses = Counter(breach.clause for breach in judgement.breaches)
@@ -134,5 +142,6 @@ def _report(inputs: list[FileInput], events: list[Located], judgement: Judgement
     )
 
 
-def check(request: CheckRequest, out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
-    return asyncio.run(run_check(request, out, err))
+def check(request: CheckRequest, out: TextIO | None = None, err: TextIO | None = None) -> int:
+    """Streams default to sys.stdout/sys.stderr as they are when called (so redirection works)."""
+    return asyncio.run(run_check(request, out or sys.stdout, err or sys.stderr))

@@ -46,26 +46,29 @@ def parser() -> argparse.ArgumentParser:
     )
     check_cmd.add_argument("--opa", help="OPA binary (default: $OPA_BIN, `opa` on PATH, the project's)")
     check_cmd.add_argument("files", nargs="+", type=Path, metavar="FILE", help="log files, plain or .gz")
+    # Errors found after parsing print the subcommand's usage, not the top-level one.
+    check_cmd.set_defaults(command_parser=check_cmd)
     return top
 
 
 def main(argv: Sequence[str] | None = None) -> None:
     top = parser()
     args = top.parse_args(argv)
+    check_cmd: argparse.ArgumentParser = args.command_parser
     missing = [str(path) for path in args.files if not path.is_file()]
     if missing:
-        top.error(f"not a file: {', '.join(missing)}")
+        check_cmd.error(f"not a file: {', '.join(missing)}")
     schools = args.policies / "data" / "schools"
     if not (schools / args.school / "data.json").is_file():
         known = sorted(path.name for path in schools.iterdir() if path.is_dir()) if schools.is_dir() else []
-        top.error(
+        check_cmd.error(
             f"unknown school {args.school!r}: no {schools}/{args.school}/data.json"
             f" (known: {', '.join(known)})"
         )
     try:
         opa_bin = find_opa(args.opa)
     except OpaNotFoundError as error:
-        top.error(str(error))
+        check_cmd.error(str(error))
     with running_opa(opa_bin, args.policies, args.school, args.mail_domain) as url:
         request = CheckRequest(
             school_id=args.school,
