@@ -307,3 +307,25 @@ def test_the_samples_are_what_the_generator_writes(tmp_path: Path) -> None:
     assert sorted(written) == sorted(committed)
     stale = [str(path) for path, data in written.items() if committed[path] != data]
     assert not stale, f"run `python samples/day/generate.py`: {stale}"
+
+
+def test_the_readme_example_is_real_output(day: dict[tuple[str, str], Run]) -> None:
+    """README.md's example findings (wrapped at spaces) are lines the check prints, keys and all."""
+    readme = (ROOT / "README.md").read_text()
+    block = readme.split("$ .venv/bin/invigilator check --school elms-farm --format ecs", 1)[1].split(
+        "```", 1
+    )[0]
+    shown, current = [], ""
+    for line in block.splitlines()[1:]:
+        if line.startswith("{") or current:
+            current += line
+            if line.endswith("}"):
+                shown.append(json.loads(current))
+                current = ""
+    printed = [finding | {"ref": relative(finding["ref"])} for finding in day[("elms-farm", "ecs")].findings]
+    assert len(shown) == 3
+    for finding in shown:
+        assert set(finding) == KEYS
+        assert finding in printed
+    summary = block.strip().splitlines()[-1]
+    assert summary == day[("elms-farm", "ecs")].stderr.strip().splitlines()[-1]
