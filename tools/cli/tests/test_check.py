@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
 import subprocess
 import sys
@@ -292,7 +293,10 @@ def test_the_console_script_runs(opa: str) -> None:
 
 def test_the_samples_are_what_the_generator_writes(tmp_path: Path) -> None:
     subprocess.run(
-        [sys.executable, str(DAY / "generate.py"), "--out", str(tmp_path)], check=True, timeout=120
+        [sys.executable, str(DAY / "generate.py"), "--out", str(tmp_path)],
+        check=True,
+        timeout=120,
+        env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
     )
     written = {
         path.relative_to(tmp_path): path.read_bytes()
