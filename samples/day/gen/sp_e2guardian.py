@@ -75,6 +75,8 @@ class E2guardian:
             host, category = self.random.choice([w for w in WORK if w[0] != "mail.google.com"])
             if host == "www.bbc.co.uk":
                 self.line(moment, user, "https://www.bbc.co.uk/bitesize/subjects", "GET", "Education")
+            elif self.random.random() < 0.3:
+                self.visit(moment, user, host, category)  # a new tunnel, then the requests in it
             else:
                 self.line(moment + timedelta(seconds=1), user, f"https://{host}/", "GET", category)
             moment += timedelta(minutes=self.random.randint(*gap), seconds=self.random.randint(0, 59))
