@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from gen.common import Plant, Rendered, SampleFile, at, rng
-from gen.st_peters import PARSER_BUG, SCHOOL, STAFF
+from gen.st_peters import SCHOOL, STAFF
 
 AGENT = (
     "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
@@ -98,15 +98,8 @@ def e2guardian() -> list[Rendered]:
         e.line(
             at("8:02") + timedelta(minutes=n), user, "https://mail.google.com/mail/u/0/", "GET", "Web Mail"
         )
-    # The tunnel line itself: the school's own Gmail, judged as personal webmail by the bug.
-    e.line(
-        at("7:58:41"),
-        "pwhite",
-        "https://mail.google.com:443",
-        "CONNECT",
-        "Web Mail",
-        Plant("NET-WEBMAIL", "pwhite", "the school's own Gmail, CONNECT line", false_positive=PARSER_BUG),
-    )
+    # The tunnel line itself (e2guardian writes https://host:443): the school's own Gmail, not webmail.
+    e.line(at("7:58:41"), "pwhite", "https://mail.google.com:443", "CONNECT", "Web Mail")
     e.minutes("pwhite", "12:20", 18, [("www.walesonline.co.uk", "News")])
     nonwork = [
         ("www.skysports.com", "Sport"),
@@ -178,12 +171,7 @@ def e2guardian() -> list[Rendered]:
         "https://skybet.com:443",
         "CONNECT",
         "-",
-        Plant(
-            "NET-GAMBLING",
-            "rthomas",
-            "Sky Bet: the filter has no category, the lists do",
-            known_miss=PARSER_BUG,
-        ),
+        Plant("NET-GAMBLING", "rthomas", "Sky Bet: the filter has no category, the lists do"),
     )
     # Awkward records: a line cut short when the log rotated.
     e.file.add(at("14:30:00"), "2026.11.24 14:30:00\tlbowen\t10.30.1.30\thttps://www.twinkl.co.uk/")

@@ -28,12 +28,6 @@ STAFF = {
     "lbowen": ("Lowri Bowen", "10.30.1.30", "SP-STAFF-09"),
     "mrees": ("Mared Rees", "10.30.1.10", "SP-HEAD-01"),
 }
-PARSER_BUG = (
-    "ingest-proxy e2guardian: a CONNECT logged as https://host:443 keeps the scheme in the host, "
-    "so the lists (and the school's own platform) see 'https://host'"
-)
-
-
 def address(user: str) -> str:
     first, last = STAFF[user][0].lower().split(" ", 1)
     return f"{first[0]}.{last}@{MAIL}"

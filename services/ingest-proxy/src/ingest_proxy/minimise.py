@@ -16,11 +16,16 @@ DEFAULT_PORTS = {"http": 80, "https": 443, "ftp": 21}
 
 
 def _target(record: ProxyRecord) -> tuple[str, str, int, str]:
-    """(scheme, host, port, path) of the request."""
+    """(scheme, host, port, path) of the request. A CONNECT target is `host:port` (Squid) or
+    `https://host:port` (e2guardian); either way only the host and port are kept."""
+    if record.url.startswith("error:"):  # Squid's NONE_NONE/000 lines: a connection, no request
+        raise ProxyParseError(f"no request: the proxy logged an error ({record.url})")
     if record.method == "CONNECT" or "://" not in record.url:
-        host, _, port_text = record.url.rpartition(":")
+        target = record.url.split("://", 1)[-1].split("/", 1)[0]
+        host, _, port_text = target.rpartition(":")
         if not host or not port_text.isdigit():
-            raise ProxyParseError(f"CONNECT target is not host:port: {record.url!r}")
+            what = "CONNECT target" if record.method == "CONNECT" else "request target"
+            raise ProxyParseError(f"{what} is neither host:port nor a URL: {record.url!r}")
         return "https", host.strip("[]").lower(), int(port_text), ""
     parts = urlsplit(record.url)
     if not parts.scheme or not parts.hostname:
