@@ -110,7 +110,9 @@ def test_bad_mapping_file_names_the_vendor(tmp_path: Path) -> None:
 
 def test_e2guardian_connect_keeps_the_host_without_its_scheme() -> None:
     # e2guardian logs a tunnel as https://host:443 (Squid as host:443).
-    line = "\t".join(["2026.11.24 13:02:55", "rthomas", "10.30.1.28", "https://skybet.com:443", "", "CONNECT"])
+    line = "\t".join(
+        ["2026.11.24 13:02:55", "rthomas", "10.30.1.28", "https://skybet.com:443", "", "CONNECT"]
+    )
     line += "\t" + "\t".join(["0", "0", "-", "1", "200"])
     [event] = parse_text("e2guardian", line, "st-peters", LONDON).events
     assert (event.proxy.scheme, event.proxy.host, event.proxy.port) == ("https", "skybet.com", 443)
