@@ -3,7 +3,7 @@
 import hashlib
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Any
 
@@ -85,3 +85,28 @@ def json_object(line: bytes) -> dict[str, Any]:
     if not isinstance(obj, dict):
         raise RecordError(f"not a JSON object but {type(obj).__name__}")
     return obj
+
+
+def parse_json_lines(
+    data: bytes,
+    source: str,
+    school_id: str,
+    to_event: Callable[[dict[str, Any], str], events_pb2.Event],
+    now: datetime,
+) -> tuple[list[events_pb2.Event], list[events_pb2.RejectedInput]]:
+    """Every non-blank line → `to_event(object, line text)` or a reject naming the line.
+
+    `to_event` raises RecordError for a record that is not what its format promises; any other
+    exception is a parser bug, kept as a reject too, so one line never loses the rest of the batch.
+    """
+    events: list[events_pb2.Event] = []
+    rejects: list[events_pb2.RejectedInput] = []
+    for number, line in json_lines(data):
+        try:
+            events.append(to_event(json_object(line), line.decode("utf-8-sig")))
+        except RecordError as error:
+            rejects.append(reject(source, school_id, line, f"line {number}: {error}", now))
+        except Exception as error:
+            reason = f"line {number}: parser bug: {type(error).__name__}: {str(error)[:120]}"
+            rejects.append(reject(source, school_id, line, reason, now))
+    return events, rejects

@@ -18,7 +18,7 @@ from ingest_directory.adevents import to_event
 from ingest_directory.ldif import read_ldif
 from ingest_directory.snapshot import Layout, entries_to_events, school_of
 from invigilator.events.v1 import events_pb2
-from svckit.ingest import RecordError, json_lines, json_object, reject
+from svckit.ingest import parse_json_lines, reject
 from svckit.winevent import LONDON, WinRecord, ecs_record, nxlog_record
 
 FORMATS = ("ecs", "nxlog")
@@ -51,18 +51,14 @@ def parse(
     """`format_name` is "ecs" or "nxlog" (a caller's mistake otherwise: ValueError)."""
     read = _reader(format_name, local_zone)
     source = f"directory.{format_name}"
-    batch = ParsedBatch()
-    now = received_at or datetime.now(UTC)
-    for number, line in json_lines(data):
-        try:
-            event = read(json_object(line))
-            batch.events.append(to_event(event, school_id, source, line.decode("utf-8-sig")))
-        except RecordError as error:  # DirectoryError is one
-            batch.rejects.append(reject(source, school_id, line, f"line {number}: {error}", now))
-        except Exception as error:  # a parser bug must not lose the rest of the batch
-            reason = f"line {number}: parser bug: {type(error).__name__}: {str(error)[:120]}"
-            batch.rejects.append(reject(source, school_id, line, reason, now))
-    return batch
+    events, rejects = parse_json_lines(
+        data,
+        source,
+        school_id,
+        lambda obj, text: to_event(read(obj), school_id, source, text),
+        received_at or datetime.now(UTC),
+    )
+    return ParsedBatch(events, rejects)
 
 
 def parse_ldif(

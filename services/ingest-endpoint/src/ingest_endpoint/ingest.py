@@ -12,10 +12,10 @@ from datetime import UTC, datetime, tzinfo
 from typing import Any
 
 from ingest_endpoint import ecs, nxlog
-from ingest_endpoint.record import WinEvent, WinlogError
+from ingest_endpoint.record import WinEvent
 from ingest_endpoint.winlog import to_event
 from invigilator.events.v1 import events_pb2
-from svckit.ingest import RecordError, json_lines, json_object, reject
+from svckit.ingest import parse_json_lines
 
 FORMATS = ("ecs", "nxlog")
 
@@ -44,16 +44,11 @@ def parse(
     """`format_name` is "ecs" or "nxlog" (a caller's mistake otherwise: ValueError)."""
     read = _reader(format_name, local_zone)
     source = f"endpoint.{format_name}"
-    batch = ParsedBatch()
-    now = received_at or datetime.now(UTC)
-    for number, line in json_lines(data):
-        try:
-            batch.events.append(
-                to_event(read(json_object(line)), school_id, source, line.decode("utf-8-sig"))
-            )
-        except (WinlogError, RecordError) as error:
-            batch.rejects.append(reject(source, school_id, line, f"line {number}: {error}", now))
-        except Exception as error:  # a parser bug must not lose the rest of the batch
-            reason = f"line {number}: parser bug: {type(error).__name__}: {str(error)[:120]}"
-            batch.rejects.append(reject(source, school_id, line, reason, now))
-    return batch
+    events, rejects = parse_json_lines(
+        data,
+        source,
+        school_id,
+        lambda obj, text: to_event(read(obj), school_id, source, text),
+        received_at or datetime.now(UTC),
+    )
+    return ParsedBatch(events, rejects)
