@@ -12,10 +12,11 @@ import logging
 from collections import Counter
 from collections.abc import Callable, Collection, Iterator, Sequence
 from typing import Annotated, Literal, Protocol, Self
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from confluent_kafka import KafkaException
 from fastapi import APIRouter, Depends, Header, HTTPException, Path, Request, status
-from pydantic import BaseModel, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, Field, field_validator, model_validator
 
 from invigilator.events.v1 import events_pb2
 from svckit.apikeys import ApiKeys, Verdict, presented_key
@@ -29,6 +30,18 @@ log = logging.getLogger(__name__)
 SCHOOL_ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,62}$"
 SchoolIdText = Annotated[str, Field(pattern=SCHOOL_ID_PATTERN)]
 SchoolId = Annotated[str, Path(pattern=SCHOOL_ID_PATTERN, description="the school's id, e.g. elms-farm")]
+
+
+def _known_zone(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"unknown IANA time zone {value!r}, e.g. Europe/London") from None
+    return value
+
+
+# A setting naming a local time zone: refused at start-up rather than on the first batch that needs it.
+ZoneName = Annotated[str, AfterValidator(_known_zone)]
 
 # Writes every record and returns once the broker acknowledged all of them, raising otherwise
 # (`svckit.kafka.produce_all` bound to a producer; a fake in unit tests).
