@@ -1,45 +1,27 @@
 """`ingest-directory-replay`: JSON lines cut between lines, an LDIF export sent whole to the trust."""
 
 import io
-import threading
-import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
+from tests.ingest_support import FakeProduce, serving
 
 from ingest_directory.app import create_app
 from ingest_directory.replay import TOOL, run
 from ingest_directory.settings import IngestDirectorySettings
 from invigilator.events.v1 import events_pb2
-from svckit.kafka import OutRecord
 from svckit.replay_files import Cut
 
 SAMPLES = Path(__file__).parent / "samples"
 
 
 @pytest.fixture
-def server() -> Iterator[tuple[str, list[OutRecord]]]:
-    written: list[OutRecord] = []
-
-    def produce(records: Sequence[OutRecord]) -> int:
-        written.extend(records)
-        return len(records)
-
+def server() -> Iterator[tuple[str, FakeProduce]]:
+    written = FakeProduce("events.directory.v1")
     settings = IngestDirectorySettings(api_keys={"k-trust": "trust", "k-elms": "elms-farm"})
-    config = uvicorn.Config(create_app(settings, produce), host="127.0.0.1", port=0, log_level="warning")
-    uv = uvicorn.Server(config)
-    thread = threading.Thread(target=uv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not uv.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.01)
-    port = uv.servers[0].sockets[0].getsockname()[1]
-    yield f"http://127.0.0.1:{port}", written
-    uv.should_exit = True
-    thread.join(10)
+    with serving(create_app(settings, written)) as url:
+        yield url, written
 
 
 def test_ldif_is_never_cut_and_json_lines_are() -> None:
@@ -47,7 +29,7 @@ def test_ldif_is_never_cut_and_json_lines_are() -> None:
     assert TOOL.default_url == "http://127.0.0.1:18130"
 
 
-def test_replays_the_trusts_export_and_a_schools_dc_log(server: tuple[str, list[OutRecord]]) -> None:
+def test_replays_the_trusts_export_and_a_schools_dc_log(server: tuple[str, FakeProduce]) -> None:
     url, written = server
     err = io.StringIO()
     ldif = SAMPLES / "directory.ldif"
@@ -85,9 +67,5 @@ def test_replays_the_trusts_export_and_a_schools_dc_log(server: tuple[str, list[
     assert run([*args, str(dc_log)], err=err, tty=False) == 0, err.getvalue()
     lines = len(dc_log.read_bytes().splitlines())
     assert f"{-(-lines // 5)} chunk(s)" in err.getvalue().splitlines()[-1]
-    schools = {
-        events_pb2.EventBatch.FromString(r.value).school_id
-        for r in written
-        if r.topic == "events.directory.v1"
-    }
+    schools = {events_pb2.EventBatch.FromString(r.value).school_id for r in written.on("events.directory.v1")}
     assert schools == {"elms-farm", "st-peters"}

@@ -6,14 +6,14 @@ import io
 import json
 import socket
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from confluent_kafka import KafkaException
 from fastapi.testclient import TestClient
 from ldap3 import MOCK_SYNC, OFFLINE_AD_2012_R2, Connection, Server  # type: ignore[import-untyped]
+from tests.ingest_support import FakeProduce
 
 from ingest_directory import sync_cli
 from ingest_directory.app import create_app
@@ -22,7 +22,6 @@ from ingest_directory.settings import IngestDirectorySettings
 from ingest_directory.sync_job import run_sync
 from ingest_directory.sync_scheduler import SyncScheduler
 from invigilator.events.v1 import events_pb2
-from svckit.kafka import OutRecord
 
 BASE = "DC=trust,DC=local"
 TRUST = {"Authorization": "Bearer k-trust"}
@@ -58,19 +57,6 @@ def mock_directory() -> Connection:
     return connection
 
 
-class FakeProduce:
-    def __init__(self) -> None:
-        self.records: list[OutRecord] = []
-        self.failures = 0
-
-    def __call__(self, records: Sequence[OutRecord]) -> int:
-        if self.failures:
-            self.failures -= 1
-            raise KafkaException("broker down")
-        self.records.extend(records)
-        return len(records)
-
-
 def settings(**overrides: Any) -> IngestDirectorySettings:
     keys = {"k-elms": "elms-farm", "k-trust": "trust"}
     return IngestDirectorySettings(**{"api_keys": keys, **LDAP, **overrides})
@@ -95,7 +81,7 @@ def eventually(probe: Callable[[], bool], timeout_s: float = 10) -> None:
 
 
 def test_one_sync_writes_the_snapshot_keyed_by_school_and_rejects_keyed_by_the_trust() -> None:
-    produce = FakeProduce()
+    produce = FakeProduce("events.directory.v1")
     report = run_sync(settings(), mock_directory, produce, settings().layout())
     assert (report.accounts, report.events, report.rejects) == (2, 4, 1)  # 2 accounts + 2 domain policies
     assert report.skipped == {"not under any school's OU": 1}  # the sync account itself
@@ -110,7 +96,7 @@ def test_one_sync_writes_the_snapshot_keyed_by_school_and_rejects_keyed_by_the_t
 
 
 async def test_a_failed_sync_is_recorded_and_the_next_one_runs() -> None:
-    produce = FakeProduce()
+    produce = FakeProduce("events.directory.v1")
     refused = "binding to ldaps://dc01 as CN=sync failed: invalidCredentials"
     failures: list[Exception] = [LdapConnectError(refused)]
     scheduler = SyncScheduler(
@@ -128,7 +114,7 @@ async def test_a_failed_sync_is_recorded_and_the_next_one_runs() -> None:
 
 
 async def test_kafka_down_and_bugs_are_failures_too_never_raised() -> None:
-    produce = FakeProduce()
+    produce = FakeProduce("events.directory.v1")
     produce.failures = 1
     scheduler = SyncScheduler(lambda: run_sync(settings(), mock_directory, produce, settings().layout()), 900)
     assert (await scheduler.run_now()).error == "KafkaException: broker down"
@@ -140,7 +126,7 @@ async def test_kafka_down_and_bugs_are_failures_too_never_raised() -> None:
 
 
 def test_the_service_syncs_every_interval_and_shows_the_status() -> None:
-    produce = FakeProduce()
+    produce = FakeProduce("events.directory.v1")
     failures: list[Exception] = [LdapConnectError("connecting to ldaps://dc01 failed: timed out")]
     app = create_app(settings(ldap_sync_interval_s=0.05), produce, flaky(failures))
     with TestClient(app) as http:
@@ -160,12 +146,7 @@ def test_the_service_syncs_every_interval_and_shows_the_status() -> None:
     assert status["last_run"]["skipped"] == {"not under any school's OU": 1}
     assert status["last_success_at"] is not None
     assert not failures, "the failed first attempt was followed by more"
-    accounts = {
-        event.account
-        for record in produce.records
-        if record.topic == "events.directory.v1"
-        for event in events_pb2.EventBatch.FromString(record.value).events
-    }
+    accounts = {event.account for event in produce.events()}
     assert accounts == {"jsmith", "told", ""}  # "" = the domain policy events
 
 

@@ -2,45 +2,26 @@
 
 import gzip
 import io
-import threading
-import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
+from tests.ingest_support import FakeProduce, serving
 
 from ingest_endpoint.app import create_app
 from ingest_endpoint.replay import TOOL, run
 from ingest_endpoint.settings import IngestEndpointSettings
-from invigilator.events.v1 import events_pb2
-from svckit.kafka import OutRecord
 from svckit.replay_files import Cut
 
 SAMPLES = Path(__file__).parent / "samples"
 
 
 @pytest.fixture
-def server() -> Iterator[tuple[str, list[OutRecord]]]:
-    written: list[OutRecord] = []
-
-    def produce(records: Sequence[OutRecord]) -> int:
-        written.extend(records)
-        return len(records)
-
+def server() -> Iterator[tuple[str, FakeProduce]]:
+    written = FakeProduce("events.endpoint.v1")
     settings = IngestEndpointSettings(api_keys={"k-elms": "elms-farm"})
-    config = uvicorn.Config(create_app(settings, produce), host="127.0.0.1", port=0, log_level="warning")
-    uv = uvicorn.Server(config)
-    thread = threading.Thread(target=uv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not uv.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.01)
-    port = uv.servers[0].sockets[0].getsockname()[1]
-    yield f"http://127.0.0.1:{port}", written
-    uv.should_exit = True
-    thread.join(10)
+    with serving(create_app(settings, written)) as url:
+        yield url, written
 
 
 def test_every_format_is_cut_by_lines() -> None:
@@ -52,7 +33,7 @@ def test_every_format_is_cut_by_lines() -> None:
 
 
 def test_replays_a_gzipped_nxlog_file_in_chunks(
-    server: tuple[str, list[OutRecord]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    server: tuple[str, FakeProduce], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     url, written = server
     path = tmp_path / "nxlog.json.gz"
@@ -65,11 +46,6 @@ def test_replays_a_gzipped_nxlog_file_in_chunks(
     assert code == 0, err.getvalue()
     assert summary.startswith("done: 1 file(s), 3 chunk(s), 23 lines")
     assert "accepted 22 events, rejected 1 lines" in summary
-    events = [
-        event
-        for record in written
-        if record.topic == "events.endpoint.v1"
-        for event in events_pb2.EventBatch.FromString(record.value).events
-    ]
+    events = written.events()
     assert len(events) == 22
     assert {event.school_id for event in events} == {"elms-farm"}

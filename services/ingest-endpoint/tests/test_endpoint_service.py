@@ -1,50 +1,25 @@
 """The HTTP service around the parsers: keys, formats, limits, Kafka records and failures."""
 
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import pytest
-from confluent_kafka import KafkaException
 from fastapi.testclient import TestClient
 from pydantic import ValidationError
+from tests.ingest_support import FakeProduce
 
 from ingest_endpoint.app import create_app
 from ingest_endpoint.settings import IngestEndpointSettings
 from invigilator.events.v1 import events_pb2
 from svckit.batching import batch_key
-from svckit.kafka import OutRecord
 
 SAMPLES = Path(__file__).parent / "samples"
 KEYS = {"k-elms": "elms-farm", "k-peters": "st-peters"}
 ELMS = {"Authorization": "Bearer k-elms"}
 
 
-class FakeProduce:
-    """Records what was written; raises like `produce_all` while `failures` lasts."""
-
-    def __init__(self) -> None:
-        self.records: list[OutRecord] = []
-        self.failures = 0
-
-    def __call__(self, records: Sequence[OutRecord]) -> int:
-        if self.failures:
-            self.failures -= 1
-            raise KafkaException("broker down")
-        self.records.extend(records)
-        return len(records)
-
-    def events(self) -> list[events_pb2.Event]:
-        return [
-            event
-            for record in self.records
-            if record.topic == "events.endpoint.v1"
-            for event in events_pb2.EventBatch.FromString(record.value).events
-        ]
-
-
 def client(**overrides: Any) -> tuple[TestClient, FakeProduce]:
-    produce = FakeProduce()
+    produce = FakeProduce("events.endpoint.v1")
     settings = IngestEndpointSettings(**{"api_keys": KEYS, **overrides})
     return TestClient(create_app(settings, produce)), produce
 

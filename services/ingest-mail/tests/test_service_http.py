@@ -1,18 +1,16 @@
 """The batch route of ingest-mail with a fake produce: each format, API keys, limits, attribution."""
 
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import pytest
-from confluent_kafka import KafkaException
 from fastapi.testclient import TestClient
+from tests.ingest_support import FakeProduce
 
 from ingest_mail.app import create_app
 from ingest_mail.ingest import parse
 from ingest_mail.settings import IngestMailSettings
 from invigilator.events.v1 import events_pb2
-from svckit.kafka import OutRecord
 
 SAMPLES = Path(__file__).parent / "samples"
 OWN_DOMAINS = {"elms-farm": ["elmsfarm.sch.uk"], "st-peters": ["stpeters.sch.uk"]}
@@ -20,28 +18,8 @@ KEYS = {"k-elms": "elms-farm", "k-peters": "st-peters"}
 BODY_MARKER = b"BODY-MARKER-7f3c9a"
 
 
-class Written:
-    def __init__(self) -> None:
-        self.records: list[OutRecord] = []
-        self.fail = False
-
-    def __call__(self, records: Sequence[OutRecord]) -> int:
-        if self.fail:
-            raise KafkaException("broker down")
-        self.records.extend(records)
-        return len(records)
-
-    def events(self) -> list[events_pb2.Event]:
-        return [
-            event
-            for record in self.records
-            if record.topic == "events.mail.v1"
-            for event in events_pb2.EventBatch.FromString(record.value).events
-        ]
-
-
-def client(**overrides: Any) -> tuple[TestClient, Written]:
-    written = Written()
+def client(**overrides: Any) -> tuple[TestClient, FakeProduce]:
+    written = FakeProduce("events.mail.v1")
     values: dict[str, Any] = {"environment": "dev", "smtp_port": 0, "own_domains": OWN_DOMAINS}
     settings = IngestMailSettings(**{**values, **overrides})
     return TestClient(create_app(settings, written)), written
@@ -114,8 +92,7 @@ def test_too_large_unknown_format_unknown_school_and_kafka_down() -> None:
     unknown_school = http.post("/v1/schools/other-school/eml", content=small)
     assert unknown_school.status_code == 404
     assert "INGEST_MAIL_OWN_DOMAINS" in unknown_school.json()["detail"]
-    written.fail = True
+    written.failures = 1
     assert http.post("/v1/schools/elms-farm/eml", content=small).status_code == 503
-    written.fail = False
     assert http.post("/v1/schools/elms-farm/eml", content=small).status_code == 202
     assert len(written.events()) == 1

@@ -2,59 +2,28 @@
 
 import gzip
 import io
-import threading
-import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
-import uvicorn
+from tests.ingest_support import FakeProduce, serving
 
 from ingest_mail.app import create_app
 from ingest_mail.ingest import FORMATS, parse
 from ingest_mail.replay import TOOL, run
 from ingest_mail.settings import IngestMailSettings
-from invigilator.events.v1 import events_pb2
-from svckit.kafka import OutRecord
 from svckit.replay_files import Cut
 
 SAMPLES = Path(__file__).parent / "samples"
 OWN = {"elms-farm": ["elmsfarm.sch.uk"]}
 
 
-class Written:
-    def __init__(self) -> None:
-        self.records: list[OutRecord] = []
-
-    def __call__(self, records: Sequence[OutRecord]) -> int:
-        self.records.extend(records)
-        return len(records)
-
-    def events(self) -> list[events_pb2.Event]:
-        return [
-            event
-            for record in self.records
-            if record.topic == "events.mail.v1"
-            for event in events_pb2.EventBatch.FromString(record.value).events
-        ]
-
-
 @pytest.fixture
-def server() -> Iterator[tuple[str, Written]]:
-    written = Written()
+def server() -> Iterator[tuple[str, FakeProduce]]:
+    written = FakeProduce("events.mail.v1")
     settings = IngestMailSettings(api_keys={"k-elms": "elms-farm"}, own_domains=OWN, smtp_port=0)
-    uv = uvicorn.Server(
-        uvicorn.Config(create_app(settings, written), host="127.0.0.1", port=0, log_level="warning")
-    )
-    thread = threading.Thread(target=uv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not uv.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.01)
-    yield f"http://127.0.0.1:{uv.servers[0].sockets[0].getsockname()[1]}", written
-    uv.should_exit = True
-    thread.join(10)
+    with serving(create_app(settings, written)) as url:
+        yield url, written
 
 
 def test_cuts_keep_each_message_in_one_request() -> None:
@@ -73,7 +42,7 @@ def replay(url: str, format_name: str, *paths: Path, extra: Sequence[str] = ()) 
 
 
 def test_eml_files_go_whole_and_tracking_logs_in_chunks_with_their_header(
-    server: tuple[str, Written], tmp_path: Path
+    server: tuple[str, FakeProduce], tmp_path: Path
 ) -> None:
     url, written = server
     emls = [SAMPLES / "private.eml", SAMPLES / "journal-report.eml"]
@@ -92,7 +61,7 @@ def test_eml_files_go_whole_and_tracking_logs_in_chunks_with_their_header(
     assert sorted(e.mail.message_id for e in tracked) == sorted(e.mail.message_id for e in expected.events)
 
 
-def test_a_wrong_key_stops_with_a_hint(server: tuple[str, Written]) -> None:
+def test_a_wrong_key_stops_with_a_hint(server: tuple[str, FakeProduce]) -> None:
     url, written = server
     err = io.StringIO()
     code = run(

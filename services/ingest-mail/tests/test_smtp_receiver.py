@@ -11,12 +11,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from confluent_kafka import KafkaException
 from fastapi.testclient import TestClient
 from opentelemetry import trace
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+from tests.ingest_support import FakeProduce
 
 from ingest_mail.app import create_app
 from ingest_mail.settings import IngestMailSettings
@@ -37,41 +37,6 @@ INTERNAL = (
 )
 
 Reply = tuple[int, bytes]
-
-
-class FakeProduce:
-    def __init__(self) -> None:
-        self.failures = 0
-        self.calls: list[list[OutRecord]] = []
-        self.lock = threading.Lock()
-
-    def __call__(self, records: Sequence[OutRecord]) -> int:
-        with self.lock:
-            if self.failures:
-                self.failures -= 1
-                raise KafkaException("broker down")
-            self.calls.append(list(records))
-        return len(records)
-
-    def all_bytes(self) -> bytes:
-        return b"".join(r.value + str(r.key).encode() for call in self.calls for r in call)
-
-    def events(self) -> list[events_pb2.Event]:
-        return [
-            event
-            for call in self.calls
-            for record in call
-            if record.topic == "events.mail.v1"
-            for event in events_pb2.EventBatch.FromString(record.value).events
-        ]
-
-    def rejects(self) -> list[events_pb2.RejectedInput]:
-        return [
-            events_pb2.RejectedInput.FromString(record.value)
-            for call in self.calls
-            for record in call
-            if record.topic == "events.rejected.v1"
-        ]
 
 
 def make_settings(**overrides: Any) -> IngestMailSettings:
@@ -98,7 +63,7 @@ def spans() -> InMemorySpanExporter:
 
 @pytest.fixture
 def produce() -> FakeProduce:
-    return FakeProduce()
+    return FakeProduce("events.mail.v1")
 
 
 @pytest.fixture
@@ -239,7 +204,7 @@ async def test_private_mail_leaves_no_subject_names_or_body_in_records_replies_o
     assert [a.file_name for a in event.mail.attachments] == [""]
     (reject,) = produce.rejects()
     assert reject.raw.startswith(b"Subject: stray")
-    out = produce.all_bytes()
+    out = b"".join(r.value + str(r.key).encode() for r in produce.records)
     replies_text = b"".join(text for _, text in replies)
     logged = "\n".join(record.getMessage() for record in caplog.records)
     assert logged  # the receiver and aiosmtpd did log at DEBUG/INFO: only nothing of the messages

@@ -1,29 +1,23 @@
-from collections.abc import Sequence
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 from pydantic import ValidationError
+from tests.ingest_support import FakeProduce
 
 from ingest_proxy.app import create_app
 from ingest_proxy.settings import IngestProxySettings
 from ingest_proxy.vendor_csv import PRESETS
 from svckit.apikeys import ApiKeys, Verdict, presented_key
-from svckit.kafka import OutRecord
 
 LINE = "1700000000.123 456 10.0.0.5 TCP_MISS/200 1234 GET http://a.example/x jsmith HIER_DIRECT/1.2.3.4 -\n"
 KEYS = {"k-elms": "elms-farm", "k-peters": "st-peters"}
 
 
-def client(**overrides: Any) -> tuple[TestClient, list[OutRecord]]:
-    written: list[OutRecord] = []
-
-    def produce(records: Sequence[OutRecord]) -> int:
-        written.extend(records)
-        return len(records)
-
+def client(**overrides: Any) -> tuple[TestClient, FakeProduce]:
+    written = FakeProduce("events.proxy.v1")
     settings = IngestProxySettings(**{"syslog_port": 0, **overrides})
-    return TestClient(create_app(settings, produce, dict(PRESETS))), written
+    return TestClient(create_app(settings, written, dict(PRESETS))), written
 
 
 @pytest.mark.parametrize(
@@ -94,7 +88,7 @@ def test_http_needs_a_key_for_its_own_school() -> None:
     assert missing.headers["www-authenticate"] == "Bearer"
     assert http.post(url, content=LINE, headers={"Authorization": "Bearer nope"}).status_code == 401
     assert http.post(url, content=LINE, headers={"X-API-Key": "k-peters"}).status_code == 403
-    assert not written
+    assert not written.records
     ok = http.post(url, content=LINE, headers={"Authorization": "Bearer k-elms"})
     assert ok.status_code == 202, ok.text
     assert ok.json()["accepted"] == 1
@@ -107,5 +101,5 @@ def test_dev_without_keys_accepts_unauthenticated_batches(caplog: pytest.LogCapt
     with http:  # runs the lifespan, which warns
         response = http.post("/v1/schools/elms-farm/squid", content=LINE)
     assert response.status_code == 202, response.text
-    assert len(written) == 1
+    assert len(written.records) == 1
     assert "WITHOUT authentication" in caplog.text

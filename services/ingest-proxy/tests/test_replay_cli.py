@@ -3,68 +3,32 @@
 import gzip
 import io
 import socket
-import threading
-import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
-from confluent_kafka import KafkaException
+from tests.ingest_support import FakeProduce, serving
 
 from ingest_proxy.app import create_app
 from ingest_proxy.replay import run
 from ingest_proxy.settings import IngestProxySettings
 from ingest_proxy.vendor_csv import PRESETS
-from invigilator.events.v1 import events_pb2
-from svckit.kafka import OutRecord
 
 LINES = [
     f"1700000000.{n:03d} 1 10.0.0.5 TCP_MISS/200 1 GET http://a.example/ u{n} HIER_NONE/- -" for n in range(7)
 ]
 
 
-class FakeProducer:
-    def __init__(self) -> None:
-        self.failures = 0
-        self.records: list[OutRecord] = []
-
-    def __call__(self, records: Sequence[OutRecord]) -> int:
-        if self.failures:
-            self.failures -= 1
-            raise KafkaException("broker down")
-        self.records.extend(records)
-        return len(records)
-
-    def events(self) -> list[events_pb2.Event]:
-        batches = [
-            events_pb2.EventBatch.FromString(r.value) for r in self.records if r.topic == "events.proxy.v1"
-        ]
-        return [event for batch in batches for event in batch.events]
-
-
 @pytest.fixture
-def server() -> Iterator[tuple[str, FakeProducer]]:
-    producer = FakeProducer()
+def server() -> Iterator[tuple[str, FakeProduce]]:
+    producer = FakeProduce("events.proxy.v1")
     settings = IngestProxySettings(api_keys={"k-elms": "elms-farm"}, syslog_port=0)
-    config = uvicorn.Config(
-        create_app(settings, producer, dict(PRESETS)), host="127.0.0.1", port=0, log_level="warning"
-    )
-    uv = uvicorn.Server(config)
-    thread = threading.Thread(target=uv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not uv.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.01)
-    port = uv.servers[0].sockets[0].getsockname()[1]
-    yield f"http://127.0.0.1:{port}", producer
-    uv.should_exit = True
-    thread.join(10)
+    with serving(create_app(settings, producer, dict(PRESETS))) as url:
+        yield url, producer
 
 
 def test_replays_plain_and_gzip_files_with_a_retry_on_503(
-    server: tuple[str, FakeProducer], tmp_path: Path
+    server: tuple[str, FakeProduce], tmp_path: Path
 ) -> None:
     url, producer = server
     plain = tmp_path / "access.log"
@@ -97,7 +61,7 @@ def test_replays_plain_and_gzip_files_with_a_retry_on_503(
 
 
 def test_a_key_of_another_school_stops_with_a_clear_message(
-    server: tuple[str, FakeProducer], tmp_path: Path
+    server: tuple[str, FakeProduce], tmp_path: Path
 ) -> None:
     url, producer = server
     path = tmp_path / "access.log"
@@ -113,7 +77,7 @@ def test_a_key_of_another_school_stops_with_a_clear_message(
     assert not producer.records
 
 
-def test_missing_key_is_401_with_a_hint(server: tuple[str, FakeProducer], tmp_path: Path) -> None:
+def test_missing_key_is_401_with_a_hint(server: tuple[str, FakeProduce], tmp_path: Path) -> None:
     url, _ = server
     path = tmp_path / "access.log"
     path.write_text(LINES[0] + "\n")

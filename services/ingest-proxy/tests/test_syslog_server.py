@@ -1,48 +1,18 @@
 """The asyncio adapter over a real loopback socket, with a fake `produce` (no Kafka)."""
 
 import asyncio
-import threading
-from collections.abc import Sequence
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from confluent_kafka import KafkaException
+from tests.ingest_support import FakeProduce
 
 from ingest_proxy.settings import IngestProxySettings
 from ingest_proxy.syslog_server import SyslogBatcher, SyslogServer
-from invigilator.events.v1 import events_pb2
-from svckit.kafka import OutRecord
 
 SQUID = "1700000000.123    456 10.0.0.5 TCP_MISS/200 1234 GET http://a.example/x jsmith HIER_DIRECT/1.2.3.4 -"
 E2G = "2026.7.6 9:15:02\tjsmith\t10.20.1.15\thttps://x.example/p\t*DENIED* Banned\tGET\t1\t0\tGames"
-
-
-class FakeProduce:
-    def __init__(self, failures: int = 0) -> None:
-        self.failures = failures
-        self.calls: list[list[OutRecord]] = []
-        self.lock = threading.Lock()
-
-    def __call__(self, records: Sequence[OutRecord]) -> int:
-        with self.lock:
-            if self.failures:
-                self.failures -= 1
-                raise KafkaException("broker down")
-            self.calls.append(list(records))
-        return len(records)
-
-    def records(self, topic: str) -> list[OutRecord]:
-        return [r for call in self.calls for r in call if r.topic == topic]
-
-    def events(self) -> list[events_pb2.Event]:
-        out: list[events_pb2.Event] = []
-        for record in self.records("events.proxy.v1"):
-            out.extend(events_pb2.EventBatch.FromString(record.value).events)
-        return out
-
-    def rejects(self) -> list[events_pb2.RejectedInput]:
-        return [events_pb2.RejectedInput.FromString(r.value) for r in self.records("events.rejected.v1")]
+EVENTS = "events.proxy.v1"
 
 
 def make_settings(**overrides: Any) -> IngestProxySettings:
@@ -74,7 +44,7 @@ async def until(condition: Any, timeout_s: float = 5.0) -> None:
 
 @pytest.fixture
 def produce() -> FakeProduce:
-    return FakeProduce()
+    return FakeProduce(EVENTS)
 
 
 async def test_lines_of_both_framings_become_events_and_unknown_hosts_rejects(produce: FakeProduce) -> None:
@@ -102,7 +72,7 @@ async def test_lines_of_both_framings_become_events_and_unknown_hosts_rejects(pr
     assert unknown.reason.startswith("unknown syslog host 'stranger'")
     assert unknown.raw.endswith(SQUID.encode())
     assert "no <PRI>" in garbage.reason
-    assert produce.records("events.rejected.v1")[0].key == "syslog/stranger"
+    assert produce.on("events.rejected.v1")[0].key == "syslog/stranger"
 
 
 async def test_bad_proxy_line_from_a_known_host_is_a_reject_naming_the_host(produce: FakeProduce) -> None:
@@ -135,7 +105,7 @@ async def test_full_count_flushes_before_the_interval(produce: FakeProduce) -> N
 
 
 async def test_kafka_failure_keeps_the_lines_and_retries_them_in_order() -> None:
-    produce = FakeProduce(failures=2)
+    produce = FakeProduce(EVENTS, failures=2)
     server = await started(make_settings(), produce)
     try:
         _, writer = await asyncio.open_connection("127.0.0.1", server.port)
@@ -153,7 +123,7 @@ async def test_kafka_failure_keeps_the_lines_and_retries_them_in_order() -> None
 
 
 async def test_full_buffer_stops_reading_then_closes_the_connection() -> None:
-    produce = FakeProduce(failures=10**6)  # Kafka never comes back
+    produce = FakeProduce(EVENTS, failures=10**6)  # Kafka never comes back
     settings = make_settings(syslog_max_buffered_lines=2, syslog_stall_timeout_s=0.2)
     server = await started(settings, produce)
     try:
