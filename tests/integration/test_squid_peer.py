@@ -12,10 +12,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from confluent_kafka import Consumer, TopicPartition
+from confluent_kafka import Consumer
 
 from invigilator.events.v1 import events_pb2
 from svckit.ingest import event_id
+from tests.kafka_support import end_offsets
 from tests.peers import running_peer
 from tests.stack import ROOT, Stack
 
@@ -85,18 +86,6 @@ def new_log_lines(offset: int, marker: str, count: int, timeout_s: float = 15.0)
             return lines
         time.sleep(0.2)
     pytest.fail(f"Squid logged {len(lines)} of {count} lines for {marker} within {timeout_s}s: {lines}")
-
-
-def end_offsets(consumer: Consumer, topic: str) -> list[TopicPartition]:
-    """Every partition of `topic` positioned at its current end (empty when the topic is missing)."""
-    metadata = consumer.list_topics(topic, timeout=10).topics.get(topic)
-    if metadata is None or metadata.error is not None:
-        return []
-    positions = []
-    for partition in metadata.partitions:
-        _low, high = consumer.get_watermark_offsets(TopicPartition(topic, partition), timeout=10)
-        positions.append(TopicPartition(topic, partition, high))
-    return positions
 
 
 def test_real_squid_lines_reach_events_topic_without_the_query(

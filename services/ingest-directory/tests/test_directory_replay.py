@@ -34,36 +34,15 @@ def test_replays_the_trusts_export_and_a_schools_dc_log(server: tuple[str, FakeP
     err = io.StringIO()
     ldif = SAMPLES / "directory.ldif"
     # Fewer lines per chunk than the export has: WHOLE still sends it in one request.
-    args = [
-        "--url",
-        url,
-        "--chunk-lines",
-        "5",
-        "--format",
-        "ldif",
-        "--school",
-        "trust",
-        "--api-key",
-        "k-trust",
-    ]
+    five = ["--url", url, "--chunk-lines", "5"]
+    args = [*five, "--format", "ldif", "--school", "trust", "--api-key", "k-trust"]
     assert run([*args, str(ldif)], err=err, tty=False) == 0, err.getvalue()
     assert "1 chunk(s)" in err.getvalue().splitlines()[-1]
     assert "accepted 7 events, rejected 1 lines" in err.getvalue()
 
     err = io.StringIO()
     dc_log = SAMPLES / "directory.nxlog.jsonl"
-    args = [
-        "--url",
-        url,
-        "--chunk-lines",
-        "5",
-        "--format",
-        "nxlog",
-        "--school",
-        "elms-farm",
-        "--api-key",
-        "k-elms",
-    ]
+    args = [*five, "--format", "nxlog", "--school", "elms-farm", "--api-key", "k-elms"]
     assert run([*args, str(dc_log)], err=err, tty=False) == 0, err.getvalue()
     lines = len(dc_log.read_bytes().splitlines())
     assert f"{-(-lines // 5)} chunk(s)" in err.getvalue().splitlines()[-1]

@@ -5,13 +5,11 @@ real Kafka: the right school and flags, and no body or private subject in any by
 import os
 import smtplib
 import socket
-import time
 import uuid
-from collections.abc import Callable
 from email.message import EmailMessage
 
 import pytest
-from confluent_kafka import Consumer, Message, TopicPartition
+from tests.kafka_support import REJECTED_TOPIC, Seen, consume_until, consumer_at_end
 
 from ingest_mail.settings import DEV_JOURNAL_RECIPIENTS, DEV_OWN_DOMAINS
 from invigilator.events.v1 import events_pb2
@@ -20,8 +18,7 @@ pytestmark = pytest.mark.integration
 
 SMTP_HOST = "127.0.0.1"
 SMTP_PORT = int(os.environ.get("INGEST_MAIL_SMTP_PORT", "18026"))
-BOOTSTRAP = os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:19092")
-EVENTS, REJECTS = "events.mail.v1", "events.rejected.v1"
+EVENTS = "events.mail.v1"
 SCHOOL = "elms-farm"
 JOURNAL = next(address for address, school in DEV_JOURNAL_RECIPIENTS.items() if school == SCHOOL)
 OWN = DEV_OWN_DOMAINS[SCHOOL][0]
@@ -39,42 +36,11 @@ def receiver_running() -> None:
         )
 
 
-def consumer_at_end(*topics: str) -> Consumer:
-    """A consumer positioned at the current end of every partition: it sees only what comes next."""
-    consumer = Consumer(
-        {
-            "bootstrap.servers": BOOTSTRAP,
-            "group.id": f"it-ingest-mail-{uuid.uuid4().hex}",
-            "enable.auto.commit": False,
-            "isolation.level": "read_committed",
-        }
-    )
-    positions = []
-    for topic in topics:
-        for partition in consumer.list_topics(topic, timeout=10).topics[topic].partitions:
-            _low, high = consumer.get_watermark_offsets(TopicPartition(topic, partition), timeout=10)
-            positions.append(TopicPartition(topic, partition, high))
-    consumer.assign(positions)
-    return consumer
-
-
-def consume_until(
-    consumer: Consumer, done: Callable[[list[Message]], bool], timeout_s: float
-) -> list[Message]:
-    seen: list[Message] = []
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline and not done(seen):
-        message = consumer.poll(0.5)
-        if message is not None and message.error() is None:
-            seen.append(message)
-    return seen
-
-
-def events_of(messages: list[Message], ids: set[str]) -> dict[str, events_pb2.Event]:
+def events_of(messages: list[Seen], ids: set[str]) -> dict[str, events_pb2.Event]:
     found: dict[str, events_pb2.Event] = {}
     for message in messages:
-        if message.topic() == EVENTS:
-            for event in events_pb2.EventBatch.FromString(message.value() or b"").events:
+        if message.topic == EVENTS:
+            for event in events_pb2.EventBatch.FromString(message.value).events:
                 if event.mail.message_id in ids:
                     found[event.mail.message_id] = event
     return found
@@ -100,7 +66,7 @@ def test_two_journal_copies_arrive_on_kafka_with_school_flags_and_nothing_privat
     marker = f"it{uuid.uuid4().hex[:12]}"
     normal, private = journal_copy(marker, private=False), journal_copy(marker, private=True)
     ids = {str(normal["Message-ID"]), str(private["Message-ID"])}
-    consumer = consumer_at_end(EVENTS, REJECTS)
+    consumer = consumer_at_end(EVENTS, REJECTED_TOPIC, group="it-ingest-mail")
     try:
         with smtplib.SMTP(SMTP_HOST, SMTP_PORT, timeout=60) as client:
             for message in (normal, private):
@@ -123,9 +89,9 @@ def test_two_journal_copies_arrive_on_kafka_with_school_flags_and_nothing_privat
     assert marked.mail.private_marked
     assert marked.mail.subject == ""
     assert [attachment.file_name for attachment in marked.mail.attachments] == [""]
-    ours = [m for m in seen if m.topic() == EVENTS and any(i.encode() in (m.value() or b"") for i in ids)]
-    assert all((m.key() or b"").startswith(f"{SCHOOL}/".encode()) for m in ours)
-    assert all("traceparent" in dict(m.headers() or []) for m in ours)
-    written = b"".join((m.value() or b"") + (m.key() or b"") for m in seen)
+    ours = [m for m in seen if m.topic == EVENTS and any(i.encode() in m.value for i in ids)]
+    assert all(m.key.startswith(f"{SCHOOL}/".encode()) for m in ours)
+    assert all("traceparent" in m.headers for m in ours)
+    written = b"".join(m.value + m.key for m in seen)
     for secret in (f"BODY-{marker}", "Hearing about my divorce", f"statement-{marker}"):
         assert secret.encode() not in written, f"{secret!r} reached Kafka"
