@@ -158,9 +158,8 @@ def apply(
 def _dispatch(state: CaseWorkflow, command: Command, ctx: Context) -> tuple[CaseWorkflow, list[_Effects]]:
     match command:
         case triage.RouteToDisciplinary() if state.triage.stage is TriageStage.SAFEGUARDING:
-            ensure(
-                allowed_now, state, command, ctx.config
-            )  # after the LADO consultation, within safeguarding
+            # within safeguarding, after the LADO consultation (lado_consulted_first checked that)
+            ensure(allowed_now, state, command, ctx.config)
             routed = Change("routed", {"to": "disciplinary", "within": "safeguarding"})
             return _open_disciplinary(state, ctx, [_Effects(Track.TRIAGE, (routed,), (), ())])
         case (
