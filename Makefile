@@ -1,7 +1,7 @@
 # The two commands a newcomer needs are `make run` and `make test`; the rest are their parts.
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
-.PHONY: help run stop status test lint proto proto-check rego unit integration traceability bench-rego bench-parse
+.PHONY: help run stop status test lint proto proto-check rego unit integration traceability bench-rego bench-parse bench
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -43,3 +43,6 @@ bench-rego: ## opa bench of data.invigilator.decide for batches of 1, 100 and 10
 
 bench-parse: ## parse throughput per ingest format beside a split-only baseline (ARGS="--records N --formats a,b")
 	@scripts/bench-parse.sh $(ARGS)
+
+bench: ## engine vs plain consumer and one OPA request per event, one table (ARGS="--events N --json FILE")
+	@scripts/bench.sh $(ARGS)
