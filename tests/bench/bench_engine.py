@@ -42,6 +42,7 @@ from invigilator.events.v1 import events_pb2
 from policy_engine.decisions import opa_input, parse_decision
 from policy_engine.opa import DECIDE_PATH
 from tests.bench.bench_parse import machine, render_machine
+from tests.bench.engine_events import ACCOUNT_PREFIX
 from tests.bench.engine_kafka import (
     BreachListener,
     MemoryWatch,
@@ -62,7 +63,6 @@ from tests.bench.engine_kafka import (
 )
 from tests.bench.engine_report import Figures, Rate, as_json, render_table
 from tests.bench.engine_stream import (
-    ACCOUNT_PREFIX,
     TOPICS,
     Record,
     Stream,

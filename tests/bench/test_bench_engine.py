@@ -9,13 +9,11 @@ import pytest
 from invigilator.events.v1 import events_pb2
 from svckit.batching import batch_key
 from tests.bench.bench_engine import main
+from tests.bench.engine_events import ACCOUNT_PREFIX, BREACH_KINDS, SCHOOLS
 from tests.bench.engine_kafka import behind
 from tests.bench.engine_report import Figures, Rate, as_json, percentile, ratio, render_table
 from tests.bench.engine_stream import (
-    ACCOUNT_PREFIX,
-    BREACH_KINDS,
     MIX,
-    SCHOOLS,
     TOPICS,
     Stream,
     allocate,
