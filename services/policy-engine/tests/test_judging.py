@@ -9,7 +9,7 @@ import pytest
 
 from invigilator.events.v1 import events_pb2
 from policy_engine import judging
-from policy_engine.correlation import CorrelationState
+from policy_engine.correlation import CorrelationState, Correlator
 from policy_engine.decisions import Decision
 from policy_engine.judging import Judge, Judgement
 
@@ -169,3 +169,22 @@ async def test_advance_decides_what_the_watermark_releases() -> None:
     assert (breach.clause, breach.school_id, breach.account) == ("SESSION-UNLOCKED", "st-peters", "ehughes")
     assert decider.inputs[-1]["school"] == "st-peters"
     assert list(breach.evidence_event_ids) == ["ss"]
+
+
+async def test_groups_of_one_school_share_a_query_and_keep_their_own_states() -> None:
+    decider = FakeDecider()
+    mine, theirs = CorrelationState(), CorrelationState()
+    first = browsing([NONWORK_HOST] * 3)
+    second = [request(f"t{n}", n, NONWORK_HOST) for n in range(2)]
+    for event in second:
+        event.account = "asmith"
+    judgement = await Judge(decider).judge_groups("elms-farm", [(mine, first), (theirs, second)], DETECTED)
+    # One query for the five requests, one for the one observation (kbrown's 3 > 2; asmith's 2 is not).
+    assert [len(sent["events"]) for sent in decider.inputs] == [5, 1]
+    assert [breach.account for breach in judgement.breaches] == ["kbrown"]
+    assert mine.to_dict() != theirs.to_dict()
+
+
+async def test_the_settings_keep_late_events_as_long_as_the_correlator_does() -> None:
+    judge = Judge(FakeDecider(), Correlator(retention=timedelta(days=7)))
+    assert (await judge.settings("elms-farm")).retention == timedelta(days=7)

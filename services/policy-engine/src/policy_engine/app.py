@@ -8,6 +8,7 @@ dedupes on them.
 """
 
 import logging
+from collections import defaultdict
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -20,7 +21,8 @@ from opentelemetry.trace import Link
 
 from invigilator.breaches.v1 import breaches_pb2
 from invigilator.events.v1 import events_pb2
-from policy_engine.judging import Judge
+from policy_engine.correlation import Correlator
+from policy_engine.judging import Judge, Judgement
 from policy_engine.opa import OpaClient
 from policy_engine.settings import PolicyEngineSettings
 from policy_engine.state_table import KeyState, PartitionedTable, writing_to
@@ -54,8 +56,9 @@ def create_app(settings: PolicyEngineSettings, opa: OpaClient) -> faust.App:
         web_port=settings.web_port,
         web_host=settings.web_host,
     )
-    judge = Judge(opa)
+    judge = Judge(opa, Correlator(retention=timedelta(hours=settings.correlation_retention_hours)))
     lag = timedelta(seconds=settings.watermark_lag_s)
+    max_skew = timedelta(seconds=settings.max_clock_skew_s)
     breaches_topic = app.topic(settings.breaches_topic, value_type=bytes, key_type=bytes)
     rejected_topic = app.topic(settings.rejected_topic, value_type=bytes, key_type=bytes)
 
@@ -75,21 +78,31 @@ def create_app(settings: PolicyEngineSettings, opa: OpaClient) -> faust.App:
             )
             await pending  # delivered before the source offsets can be committed
 
-    async def judge_key(table: PartitionedTable, key: bytes, batch: KeyBatch) -> int:
-        stored = table.get(key)
-        state = KeyState.load(stored)
+    async def judge_take(table: PartitionedTable, by_key: dict[bytes, KeyBatch]) -> int:
+        """One OPA query per school for the take's events (then one for their observations), each
+        key counted on its own state; the states are written only after the breaches are out."""
         now = datetime.now(UTC)
-        judgement = await judge.judge(batch.school_id, batch.events, state.correlation, now)
-        newest = max(event.occurred_at.ToDatetime(UTC) for event in batch.events)
-        state.newest = max(newest, state.newest) if state.newest else newest
-        judgement.add(await judge.advance(state.correlation, state.newest - lag, now))
+        stored = {key: table.get(key) for key in by_key}
+        states = {key: KeyState.load(value) for key, value in stored.items()}
+        by_school: dict[str, list[bytes]] = defaultdict(list)
+        for key, group in by_key.items():
+            by_school[group.school_id].append(key)
+        judgement = Judgement()
+        for school_id, keys in by_school.items():
+            groups = [(states[key].correlation, by_key[key].events) for key in keys]
+            judgement.add(await judge.judge_groups(school_id, groups, now))
+        for key, group in by_key.items():
+            states[key].saw(group.events, now + max_skew)
+        watermarks = [(state.correlation, state.newest - lag) for state in states.values() if state.newest]
+        judgement.add(await judge.advance_all(watermarks, now))
         for error in judgement.errors:
-            log.error("policy configuration problem for %s: %s", batch.school_id, error)
+            log.error("policy configuration problem: %s", error)
         await publish(judgement.breaches)
-        dumped = state.dump()
-        if dumped != stored:
-            with writing_to(batch.partition):
-                table[key] = dumped
+        for key, state in states.items():
+            dumped = state.dump()
+            if dumped != stored[key]:
+                with writing_to(by_key[key].partition):
+                    table[key] = dumped
         return len(judgement.breaches)
 
     async def judge_records(table: PartitionedTable, events: Sequence[faust.EventT[bytes]]) -> None:
@@ -116,11 +129,8 @@ def create_app(settings: PolicyEngineSettings, opa: OpaClient) -> faust.App:
             kind=trace.SpanKind.CONSUMER,
             attributes={"records": len(events), "keys": len(by_key)},
         ) as span:
-            total = 0
-            for key, group in by_key.items():
-                if group.events:
-                    total += await judge_key(table, key, group)
-            span.set_attribute("breaches", total)
+            found = await judge_take(table, {key: group for key, group in by_key.items() if group.events})
+            span.set_attribute("breaches", found)
 
     def register(topic_name: str) -> None:
         short = topic_name.removeprefix("events.").split(".")[0]

@@ -13,7 +13,7 @@ No Kafka, no clock, no storage: the caller owns the correlation state and says w
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -58,7 +58,9 @@ class Judge:
     async def settings(self, school_id: str) -> CorrelationSettings:
         """The school's correlation settings, read once per school from the policy data."""
         if school_id not in self._settings:
-            self._settings[school_id] = CorrelationSettings.from_school(await self._decider.school(school_id))
+            school = CorrelationSettings.from_school(await self._decider.school(school_id))
+            # Late events count as long as the correlator keeps state (the engine's setting).
+            self._settings[school_id] = replace(school, retention=self.correlator.retention)
         return self._settings[school_id]
 
     def forget_settings(self) -> None:
@@ -82,16 +84,28 @@ class Judge:
         detected_at: datetime,
     ) -> Judgement:
         """Events of one school, in the order they are to be counted; `state` is updated."""
+        return await self.judge_groups(school_id, [(state, events)], detected_at)
+
+    async def judge_groups(
+        self,
+        school_id: str,
+        groups: Sequence[tuple[CorrelationState, Sequence[events_pb2.Event]]],
+        detected_at: datetime,
+    ) -> Judgement:
+        """Several groups of one school's events, each counted on its own correlation state (the
+        engine's record keys), decided together: one OPA query per MAX_QUERY_EVENTS events of the
+        school rather than one per group. Each group's events are counted in their order."""
         total = Judgement()
         settings = await self.settings(school_id)
-        for start in range(0, len(events), MAX_QUERY_EVENTS):
-            chunk = events[start : start + MAX_QUERY_EVENTS]
-            judged, decision = await self._decide(school_id, chunk, detected_at)
+        pairs = [(state, event) for state, events in groups for event in events]
+        for start in range(0, len(pairs), MAX_QUERY_EVENTS):
+            chunk = pairs[start : start + MAX_QUERY_EVENTS]
+            judged, decision = await self._decide(school_id, [event for _, event in chunk], detected_at)
             total.add(judged)
             nonwork = decision.nonwork if decision else frozenset()
             observed = [
                 found
-                for index, event in enumerate(chunk)
+                for index, (state, event) in enumerate(chunk)
                 for found in self.correlator.observe(state, event, index in nonwork, settings)
             ]
             total.add(await self.judge_observations(school_id, observed, detected_at))
@@ -110,11 +124,18 @@ class Judge:
 
     async def advance(self, state: CorrelationState, watermark: datetime, detected_at: datetime) -> Judgement:
         """Event time reached `watermark`: judge what the correlations were waiting for (e.g. a
-        screensaver never followed by a lock), grouped by school."""
+        screensaver never followed by a lock)."""
+        return await self.advance_all([(state, watermark)], detected_at)
+
+    async def advance_all(
+        self, watermarks: Sequence[tuple[CorrelationState, datetime]], detected_at: datetime
+    ) -> Judgement:
+        """`advance` for several states, their observations decided together, by school."""
         total = Judgement()
         by_school: dict[str, list[events_pb2.Event]] = {}
-        for observation in self.correlator.advance(state, watermark):
-            by_school.setdefault(observation.school_id, []).append(observation)
+        for state, watermark in watermarks:
+            for observation in self.correlator.advance(state, watermark):
+                by_school.setdefault(observation.school_id, []).append(observation)
         for school_id, observations in by_school.items():
             total.add(await self.judge_observations(school_id, observations, detected_at))
         return total

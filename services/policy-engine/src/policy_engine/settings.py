@@ -26,6 +26,10 @@ class PolicyEngineSettings(ServiceSettings):
     # Correlations wait this long (event time) behind the newest event of a key before deciding
     # that nothing more is coming (a screensaver with no lock after it), so late lines still count.
     watermark_lag_s: float = 300.0
+    # An event stamped further in the future than this does not move the watermark past it.
+    max_clock_skew_s: float = 300.0
+    # How far behind the watermark late events still count (correlation state is kept that long).
+    correlation_retention_hours: float = 48.0
     opa_timeout_s: float = 10.0
     opa_retry_max_s: float = 30.0
     web_host: str = "127.0.0.1"

@@ -9,7 +9,7 @@ that takes over a partition recovers exactly the state of that partition's keys.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -18,6 +18,7 @@ from typing import Any
 
 import faust
 
+from invigilator.events.v1 import events_pb2
 from policy_engine.correlation import CorrelationState
 
 _partition: ContextVar[int | None] = ContextVar("correlation_partition", default=None)
@@ -45,6 +46,14 @@ class KeyState:
     correlation: CorrelationState
     # The newest event time seen for the key: the watermark follows it.
     newest: datetime | None = None
+
+    def saw(self, events: Sequence[events_pb2.Event], latest_possible: datetime) -> None:
+        """Move `newest` to the events' newest time, but never past `latest_possible` (the wall
+        clock plus a skew): one event stamped in the future must not age everyone else's out."""
+        if not events:
+            return
+        newest = min(max(event.occurred_at.ToDatetime(UTC) for event in events), latest_possible)
+        self.newest = max(newest, self.newest) if self.newest else newest
 
     @classmethod
     def load(cls, stored: bytes | None) -> KeyState:
