@@ -21,6 +21,7 @@ from opentelemetry.trace import Link
 
 from invigilator.breaches.v1 import breaches_pb2
 from invigilator.events.v1 import events_pb2
+from policy_engine import telemetry
 from policy_engine.correlation import Correlator
 from policy_engine.judging import Judge, Judgement
 from policy_engine.opa import OpaClient
@@ -129,8 +130,12 @@ def create_app(settings: PolicyEngineSettings, opa: OpaClient) -> faust.App:
             kind=trace.SpanKind.CONSUMER,
             attributes={"records": len(events), "keys": len(by_key)},
         ) as span:
+            judged = sum(len(group.events) for group in by_key.values())
             found = await judge_take(table, {key: group for key, group in by_key.items() if group.events})
             span.set_attribute("breaches", found)
+            telemetry.take_events.record(judged)
+            telemetry.events_judged.add(judged)
+            telemetry.breaches_produced.add(found)
 
     def register(topic_name: str) -> None:
         short = topic_name.removeprefix("events.").split(".")[0]
@@ -160,6 +165,18 @@ def create_app(settings: PolicyEngineSettings, opa: OpaClient) -> faust.App:
 
     for topic_name in settings.events_topics:
         register(topic_name)
+
+    def lags() -> list[tuple[str, int, int]]:
+        consumer = app.consumer
+        # faust keeps the last committed offset per assigned partition (no public accessor).
+        committed: dict[Any, int | None] = getattr(consumer, "_committed_offset", {})
+        return [
+            (tp.topic, tp.partition, max(0, consumer.highwater(tp) - (committed.get(tp) or 0)))
+            for tp in consumer.assignment()
+            if tp.topic in settings.events_topics
+        ]
+
+    telemetry.observe_lag(lags)
 
     @app.page("/healthz")
     async def healthz(_web: Any, request: Any) -> Any:

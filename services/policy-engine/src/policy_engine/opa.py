@@ -7,11 +7,13 @@ a blocking client would stall every agent while OPA answers.
 
 import asyncio
 import logging
+import time
 from typing import Any
 
 import httpx
 from opentelemetry import trace
 
+from policy_engine import telemetry
 from policy_engine.decisions import Decision, parse_decision
 
 log = logging.getLogger(__name__)
@@ -30,8 +32,10 @@ class OpaClient:
 
     async def decide(self, opa_input: dict[str, Any]) -> Decision:
         """Retries until OPA answers: a batch is never skipped, and its offsets wait meanwhile."""
+        started = time.perf_counter()
         with tracer.start_as_current_span("opa.decide", attributes={"events": len(opa_input["events"])}):
             body = await self._post(DECIDE_PATH, {"input": opa_input}, provenance=True)
+        telemetry.opa_latency.record((time.perf_counter() - started) * 1000)
         return parse_decision(body)
 
     async def school(self, school_id: str) -> dict[str, Any]:
