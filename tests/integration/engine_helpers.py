@@ -1,0 +1,424 @@
+"""Helpers for integration tests of the running policy-engine: Squid lines into ingest-proxy,
+breaches read from the end of breaches.v1, where records landed on events.proxy.v1, the engine
+group's committed offsets and members, and extra workers."""
+
+import os
+import re
+import signal
+import subprocess
+import time
+import uuid
+from collections import Counter
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from types import TracebackType
+
+import httpx
+import pytest
+from confluent_kafka import Consumer, TopicPartition
+from confluent_kafka.admin import AdminClient
+
+from invigilator.breaches.v1 import breaches_pb2
+from invigilator.events.v1 import events_pb2
+from policy_engine.decisions import breach_id
+from svckit.ingest import event_id
+from tests.stack import ROOT, Stack
+
+BOOTSTRAP = os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:19092")
+ENGINE_GROUP = "invigilator-policy-engine"
+EVENTS_TOPIC = "events.proxy.v1"
+BREACHES_TOPIC = "breaches.v1"
+SCHOOL = "elms-farm"
+STACK = ROOT / "scripts" / "stack"
+
+# --- Squid lines into ingest-proxy -------------------------------------------------------------
+
+
+def squid_line(account: str, at: datetime, host: str) -> str:
+    request = f"TCP_TUNNEL/200 4096 CONNECT {host}:443 {account} HIER_DIRECT/1.2.3.4 -"
+    return f"{at.timestamp():.3f}    120 10.20.1.77 {request}"
+
+
+def post(stack: Stack, lines: list[str]) -> str:
+    """Posts the lines; returns the trace id ingest-proxy gave the request."""
+    response = httpx.post(
+        f"{stack.ingest_proxy_url}/v1/schools/{SCHOOL}/squid", content="\n".join(lines) + "\n", timeout=30
+    )
+    assert response.status_code == 202, response.text
+    trace_id: str = response.json()["trace_id"]
+    return trace_id
+
+
+def post_in_chunks(stack: Stack, lines: list[str], chunk: int, pause_s: float = 0.0) -> list[str]:
+    """Posts `chunk` lines at a time, `pause_s` apart; returns the requests' trace ids."""
+    traces = []
+    for start in range(0, len(lines), chunk):
+        traces.append(post(stack, lines[start : start + chunk]))
+        time.sleep(pause_s)
+    return traces
+
+
+def social_breach_id(account: str, line: str) -> str:
+    """The NET-SOCIAL breach id the engine must derive for this line (the same pure functions)."""
+    return breach_id("NET-SOCIAL", SCHOOL, account, [event_id("proxy.squid", SCHOOL, line)])
+
+
+# --- breaches.v1 -------------------------------------------------------------------------------
+
+
+def breaches_from_now(bootstrap: str = BOOTSTRAP) -> Consumer:
+    """A consumer positioned at the end of breaches.v1, so only what this test causes is read."""
+    consumer = Consumer(
+        {"bootstrap.servers": bootstrap, "group.id": f"test-{uuid.uuid4()}", "enable.auto.commit": False}
+    )
+    metadata = consumer.list_topics(BREACHES_TOPIC, timeout=10)
+    partitions = []
+    for number in metadata.topics[BREACHES_TOPIC].partitions:
+        _low, high = consumer.get_watermark_offsets(TopicPartition(BREACHES_TOPIC, number), timeout=10)
+        partitions.append(TopicPartition(BREACHES_TOPIC, number, high))
+    consumer.assign(partitions)
+    return consumer
+
+
+def read_breaches(
+    consumer: Consumer, account: str, clause: str, settle_s: float, limit_s: float
+) -> list[breaches_pb2.Breach]:
+    """Every breach of `account` and `clause` until none came for `settle_s` after the first."""
+    found: list[breaches_pb2.Breach] = []
+    deadline = time.monotonic() + limit_s
+    quiet_since: float | None = None
+    while time.monotonic() < deadline:
+        message = consumer.poll(0.5)
+        value = message.value() if message is not None and not message.error() else None
+        if value is None:
+            if quiet_since and time.monotonic() - quiet_since > settle_s:
+                break
+            continue
+        breach = breaches_pb2.Breach.FromString(value)
+        if breach.account == account and breach.clause == clause:
+            found.append(breach)
+            quiet_since = time.monotonic()
+    return found
+
+
+@dataclass
+class BreachTally:
+    """Every breach of this test's accounts (names starting with `prefix`) that reaches
+    breaches.v1 from now on, counted by breach_id: a count above one is a duplicate on the topic."""
+
+    prefix: str
+    counts: Counter[str] = field(default_factory=Counter)
+    accounts: dict[str, str] = field(default_factory=dict)  # breach_id → account
+    clauses: Counter[str] = field(default_factory=Counter)
+    _consumer: Consumer = field(default_factory=breaches_from_now)
+
+    def __enter__(self) -> "BreachTally":
+        return self
+
+    def __exit__(self, *_exc: type[BaseException] | BaseException | TracebackType | None) -> None:
+        self._consumer.close()
+
+    def read(self, seconds: float) -> int:
+        """Reads for `seconds`; returns how many of this test's breaches came meanwhile."""
+        came = 0
+        deadline = time.monotonic() + seconds
+        while (left := deadline - time.monotonic()) > 0:
+            message = self._consumer.poll(min(0.5, left))
+            value = message.value() if message is not None and not message.error() else None
+            if value is None:
+                continue
+            breach = breaches_pb2.Breach.FromString(value)
+            if breach.account.startswith(self.prefix):
+                self.counts[breach.breach_id] += 1
+                self.accounts[breach.breach_id] = breach.account
+                self.clauses[breach.clause] += 1
+                came += 1
+        return came
+
+    def until(self, expected: Iterable[str], limit_s: float, settle_s: float = 3.0) -> float:
+        """Reads until every expected breach came and then nothing more for `settle_s` (a late
+        duplicate would still be counted), or until `limit_s`. Returns the seconds it took."""
+        wanted = set(expected)
+        started = time.monotonic()
+        while time.monotonic() - started < limit_s:
+            came = self.read(0.5)
+            if wanted <= self.counts.keys() and not came and self.read(settle_s) == 0:
+                break
+        return time.monotonic() - started
+
+    def first_of(self, wanted: Collection[str], limit_s: float) -> int:
+        """Reads until one of `wanted` came (or `limit_s`); returns how many of them came."""
+        deadline = time.monotonic() + limit_s
+        while not self.counts.keys() & wanted and time.monotonic() < deadline:
+            self.read(0.2)
+        return len(self.counts.keys() & wanted)
+
+    def duplicates(self) -> dict[str, int]:
+        return {breach: count for breach, count in self.counts.items() if count > 1}
+
+
+# --- events.proxy.v1 and the engine's consumer group --------------------------------------------
+
+
+def _reader(group: str) -> Consumer:
+    return Consumer({"bootstrap.servers": BOOTSTRAP, "group.id": group, "enable.auto.commit": False})
+
+
+def end_offsets(topic: str = EVENTS_TOPIC) -> dict[int, int]:
+    reader = _reader(f"test-{uuid.uuid4()}")
+    try:
+        numbers = reader.list_topics(topic, timeout=10).topics[topic].partitions
+        return {n: reader.get_watermark_offsets(TopicPartition(topic, n), timeout=10)[1] for n in numbers}
+    finally:
+        reader.close()
+
+
+def committed_offsets(topic: str = EVENTS_TOPIC) -> dict[int, int]:
+    """The engine group's committed offsets (read without joining the group); -1001 = none."""
+    reader = _reader(ENGINE_GROUP)
+    try:
+        numbers = reader.list_topics(topic, timeout=10).topics[topic].partitions
+        committed = reader.committed([TopicPartition(topic, n) for n in numbers], timeout=10)
+        return {tp.partition: tp.offset for tp in committed}
+    finally:
+        reader.close()
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where the records holding this test's events landed on the events topic."""
+
+    offsets: dict[int, list[int]]  # partition → offsets of records with events of ours
+    account_partition: dict[str, int]
+    # (partition, offset) → the NET-SOCIAL breach ids its events of ours must give
+    social: dict[tuple[int, int], list[str]] = field(default_factory=dict)
+
+    def first(self) -> dict[int, int]:
+        return {p: min(found) for p, found in self.offsets.items()}
+
+    def past_last(self) -> dict[int, int]:
+        return {p: max(found) + 1 for p, found in self.offsets.items()}
+
+    def accounts_on(self, partitions: Iterable[int]) -> set[str]:
+        wanted = set(partitions)
+        return {account for account, p in self.account_partition.items() if p in wanted}
+
+    def unjudged(self, arrived: Collection[str]) -> dict[int, list[int]]:
+        """Partition → offsets of records some of whose breaches never arrived."""
+        found: dict[int, list[int]] = {}
+        for (partition, offset), breaches in sorted(self.social.items()):
+            if any(breach not in arrived for breach in breaches):
+                found.setdefault(partition, []).append(offset)
+        return found
+
+
+def locate(prefix: str, since: dict[int, int], events: int, timeout_s: float = 30.0) -> Placement:
+    """Reads the events topic from `since` until `events` events of accounts starting with
+    `prefix` were seen: which records (partition, offset) hold them."""
+    reader = _reader(f"test-{uuid.uuid4()}")
+    offsets: dict[int, list[int]] = {}
+    account_partition: dict[str, int] = {}
+    social: dict[tuple[int, int], list[str]] = {}
+    seen = 0
+    try:
+        reader.assign([TopicPartition(EVENTS_TOPIC, p, o) for p, o in since.items()])
+        deadline = time.monotonic() + timeout_s
+        while seen < events and time.monotonic() < deadline:
+            message = reader.poll(0.5)
+            value = message.value() if message is not None and not message.error() else None
+            if message is None or value is None:
+                continue
+            batch = events_pb2.EventBatch.FromString(value)
+            ours = [event for event in batch.events if event.account.startswith(prefix)]
+            if ours:
+                partition, offset = int(message.partition() or 0), int(message.offset() or 0)
+                offsets.setdefault(partition, []).append(offset)
+                account_partition.update({event.account: partition for event in ours})
+                social[partition, offset] = [
+                    breach_id("NET-SOCIAL", SCHOOL, event.account, [event.event_id]) for event in ours
+                ]
+                seen += len(ours)
+    finally:
+        reader.close()
+    assert seen == events, f"found {seen} of {events} events of {prefix}* on {EVENTS_TOPIC}"
+    return Placement(offsets, account_partition, social)
+
+
+def wait_until_committed(targets: dict[int, int], timeout_s: float, topic: str = EVENTS_TOPIC) -> float:
+    """Waits until the engine group committed at least `targets` (partition → offset); seconds taken."""
+    started = time.monotonic()
+    committed: dict[int, int] = {}
+    while time.monotonic() - started < timeout_s:
+        committed = committed_offsets(topic)
+        if all(committed.get(p, -1) >= offset for p, offset in targets.items()):
+            return time.monotonic() - started
+        time.sleep(0.5)
+    pytest.fail(f"the policy-engine did not commit {topic} to {targets} within {timeout_s}s: {committed}")
+
+
+def wait_until_engine_committed(topic: str, timeout_s: float = 30.0) -> None:
+    """The engine's consumer group committed every offset of `topic` written so far."""
+    wait_until_committed(end_offsets(topic), timeout_s, topic)
+
+
+def group_assignment(topic: str = EVENTS_TOPIC) -> tuple[str, dict[str, set[int]]]:
+    """The engine group's state and, per member id, the partitions of `topic` it was given."""
+    admin = AdminClient({"bootstrap.servers": BOOTSTRAP})
+    group = admin.describe_consumer_groups([ENGINE_GROUP], request_timeout=10)[ENGINE_GROUP].result()
+    members = {
+        member.member_id: {tp.partition for tp in member.assignment.topic_partitions if tp.topic == topic}
+        for member in group.members
+    }
+    return str(group.state.name), members
+
+
+def wait_for_spread_group(
+    members: int, timeout_s: float, topic: str = EVENTS_TOPIC, every_s: float = 0.5
+) -> dict[str, set[int]]:
+    """Waits until the group is stable with `members` members, each given some partitions of
+    `topic` and all of them given to someone."""
+    every = set(end_offsets(topic))
+    deadline = time.monotonic() + timeout_s
+    state, assigned = "", dict[str, set[int]]()
+    while time.monotonic() < deadline:
+        state, assigned = group_assignment(topic)
+        spread = all(assigned.values()) and set().union(*assigned.values()) == every
+        if state == "STABLE" and len(assigned) == members and spread:
+            return assigned
+        time.sleep(every_s)
+    pytest.fail(
+        f"the engine group is not {members} members sharing {topic} within {timeout_s}s: {state} {assigned}"
+    )
+
+
+# --- policy-engine workers (scripts/stack/env.sh start_bg/stop_bg: pid file, log in .local/) -----
+
+
+def _stack_shell(command: str, cwd: Path = ROOT, timeout_s: float = 60.0) -> None:
+    script = f'. "{STACK}/env.sh" && {command}'
+    result = subprocess.run(
+        ["bash", "-c", script], cwd=cwd, capture_output=True, text=True, timeout=timeout_s, check=False
+    )
+    assert result.returncode == 0, f"{command}: {result.stdout}\n{result.stderr}"
+
+
+def pid_of(name: str) -> int:
+    return int((ROOT / ".local" / "pids" / f"{name}.pid").read_text().strip())
+
+
+def worker_log(name: str) -> Path:
+    return ROOT / ".local" / "logs" / f"{name}.log"
+
+
+@dataclass(frozen=True)
+class Worker:
+    """One more policy-engine process in the engine's consumer group."""
+
+    name: str
+    pid: int
+    log_from: int  # where this run starts in the (appended) log
+
+    def log(self) -> str:
+        with worker_log(self.name).open("rb") as log:
+            log.seek(self.log_from)
+            return log.read().decode(errors="replace")
+
+    def ready_generation(self) -> int | None:
+        """The group generation it finished joining and recovering for; None while it recovers."""
+        text = self.log()
+        joined = text.rfind("Joined group")
+        found = re.search(r"\(generation (\d+)\)", text[joined:]) if joined >= 0 else None
+        return int(found.group(1)) if found and "Worker ready" in text[joined:] else None
+
+    def member_id(self) -> str:
+        """The consumer group member id it logged when it (last) joined."""
+        joined = [line for line in self.log().splitlines() if "Joined group" in line and "member_id" in line]
+        assert joined, f"{self.name} never joined the group"
+        return joined[-1].rsplit("member_id", 1)[1].strip()
+
+
+def wait_until_ready(workers: Iterable[Worker], timeout_s: float) -> int:
+    """Waits until every worker finished recovering for the same (latest) group generation: faust
+    resumes a worker's stream partitions before it seeks them to the committed offsets, so records
+    arriving before this can be skipped (see test_records_arriving_while_a_worker_joins)."""
+    listed = list(workers)
+    deadline = time.monotonic() + timeout_s
+    generations: list[int | None] = []
+    while time.monotonic() < deadline:
+        generations = [worker.ready_generation() for worker in listed]
+        if None not in generations and len(set(generations)) == 1:
+            return int(generations[0] or 0)
+        time.sleep(0.5)
+    pytest.fail(f"the workers did not finish joining within {timeout_s}s: generations {generations}")
+
+
+def running_worker(name: str = "policy-engine") -> Worker:
+    """A worker that already runs (by default the stack's own), its log read from now on."""
+    log = worker_log(name)
+    return Worker(name, pid_of(name), log.stat().st_size if log.exists() else 0)
+
+
+def start_worker(name: str, web_port: int, session_timeout_s: float, timeout_s: float = 60.0) -> Worker:
+    """Starts `.venv/bin/policy-engine` as services.sh does (same app id, so same group), with its
+    own web port and working folder (faust's data folder) and a short group session timeout, so
+    a killed worker's partitions move on within seconds instead of faust's default 60."""
+    folder = ROOT / ".local" / name
+    folder.mkdir(parents=True, exist_ok=True)
+    log = worker_log(name)
+    log_from = log.stat().st_size if log.exists() else 0
+    env = (
+        f'export TRACING_EXPORTER="${{TRACING_EXPORTER:-console}}" POLICY_ENGINE_WEB_PORT={web_port}'
+        f" BROKER_SESSION_TIMEOUT={session_timeout_s}"
+    )
+    _stack_shell(f'{env} && start_bg {name} "$ROOT/.venv/bin/policy-engine"', cwd=folder)
+    worker = Worker(name, pid_of(name), log_from)
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        assert alive(worker.pid), f"{name} exited:\n{worker.log()[-3000:]}"
+        try:
+            if httpx.get(f"http://127.0.0.1:{web_port}/healthz", timeout=2).status_code == 200:
+                return worker
+        except httpx.TransportError:
+            pass
+        time.sleep(0.5)
+    pytest.fail(f"{name} not healthy within {timeout_s}s:\n{worker.log()[-3000:]}")
+
+
+def kill_worker(worker: Worker) -> None:
+    """SIGKILL: no leave-group, no commit, no flush — a crash. start_bg made it a group leader."""
+    os.killpg(worker.pid, signal.SIGKILL)
+    deadline = time.monotonic() + 10
+    while alive(worker.pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not alive(worker.pid), f"{worker.name} survived SIGKILL"
+
+
+def stop_worker(name: str) -> None:
+    """Stops what the pid file names (TERM, then KILL); a crashed worker's stale pid file is removed."""
+    _stack_shell(f"stop_bg {name}")
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, IndexError):
+        return False
+    return state != "Z"
+
+
+def restart_policy_engine() -> None:
+    _stack_shell("stop_bg policy-engine")
+    ensure_stack_engine()
+
+
+def ensure_stack_engine() -> None:
+    """The stack's own policy-engine (and every other service) runs: services.sh start is idempotent."""
+    subprocess.run(
+        [str(STACK / "services.sh"), "start"], cwd=ROOT, check=True, capture_output=True, timeout=300
+    )
+
+
+def opa(action: str) -> None:
+    subprocess.run([str(STACK / "opa.sh"), action], cwd=ROOT, check=True, capture_output=True, timeout=120)
