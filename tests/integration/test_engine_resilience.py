@@ -8,7 +8,10 @@
   published but had not committed is replayed by the survivor, so a breach may appear twice on the
   topic — and case-service, which dedupes by breach_id, holds each breach once and one case per
   person and clause, counting each breach once.
-- Records arriving while a worker joins: a known faust-streaming defect (xfail, see JOIN_RACE).
+
+Not covered here: records arriving while a worker joins can be skipped by faust-streaming (it
+resumes stream partitions before seeking them to the committed offsets); see the policy-engine
+README, "Known defect". A test of it fails only in some runs, so it is not in the suite.
 
 Every account is unique to its test run (a prefix), so a shared, busy stack does not disturb the
 counts. Each test puts back what it changed (OPA, the extra worker, the stack's engine).
@@ -18,7 +21,6 @@ import os
 import time
 import uuid
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -64,12 +66,6 @@ SECOND_WEB_PORT = 18201
 SESSION_TIMEOUT_S = 10.0
 # The stack is shared (benchmarks, other tests): this test's records may queue behind others'.
 BUSY_S = 180.0
-JOIN_RACE = (
-    "faust-streaming 0.15.3 resumes a worker's stream partitions before it seeks them to the "
-    "committed offsets (Recovery.on_recovery_completed): records fetched in that window are skipped, "
-    "and then either committed past (lost) or left below a commit that no longer moves (stranded "
-    "until the next rebalance)"
-)
 
 
 def social_lines(prefix: str, accounts: int, per_account: int) -> tuple[list[str], dict[str, str]]:
@@ -239,38 +235,3 @@ def test_a_worker_killed_mid_stream_loses_nothing_and_case_service_doubles_nothi
         f"{len(expected)} on breaches.v1 in {took:.1f}s, {len(tally.duplicates())} of them twice "
         f"(replayed takes); case-service held each once {stored_in:.1f}s later"
     )
-
-
-@pytest.mark.xfail(reason=JOIN_RACE, strict=False)
-def test_records_arriving_while_a_worker_joins_are_neither_lost_nor_stranded(stack: Stack) -> None:
-    """Lines keep coming while the second worker joins, and a burst follows the moment the group
-    is stable again, while the workers recover. Every line's breach must come, every record be
-    committed. The defect is a race: this fails in some runs only."""
-    prefix = new_prefix("jr")
-    lines, expected = social_lines(prefix, accounts=200, per_account=4)
-    trickle, burst = lines[:400], lines[400:]
-    first = running_worker()
-    with BreachTally(prefix) as tally, ThreadPoolExecutor(1) as poster:
-        since = end_offsets()
-        try:
-            posting = poster.submit(post_in_chunks, stack, trickle, 10, 0.1)  # ~6 s of posts
-            tally.read(1.0)
-            second = start_worker(SECOND, SECOND_WEB_PORT, SESSION_TIMEOUT_S)
-            wait_for_spread_group(members=2, timeout_s=90, every_s=0.05)
-            post_in_chunks(stack, burst, 100)
-            posting.result(timeout=120)
-            wait_until_ready([first, second], timeout_s=60)
-            placement = locate(prefix, since, len(lines))
-            tally.until(expected, limit_s=90)
-            committed = committed_offsets()
-        finally:
-            stop_worker(SECOND)
-            ensure_stack_engine()
-    unjudged = placement.unjudged(tally.counts)
-    lost = {p: [o for o in offsets if o < committed[p]] for p, offsets in unjudged.items()}
-    assert not unjudged, (
-        f"records never judged (partition → offsets): {unjudged}; committed {committed}, so lost "
-        f"(committed past): {lost}, the rest stranded below the commit until the next rebalance"
-    )
-    short = {p: end for p, end in placement.past_last().items() if committed[p] < end}
-    assert not short, f"commits stopped short: {short} (committed {committed})"
