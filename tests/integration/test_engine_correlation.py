@@ -2,7 +2,8 @@
 browsing, sent in several posts, becomes exactly one NET-EXCESSIVE-NONWORK breach for the day."""
 
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -17,10 +18,21 @@ from tests.integration.engine_helpers import (
 from tests.stack import Stack
 
 pytestmark = pytest.mark.integration
+LONDON = ZoneInfo("Europe/London")
 
-# A Wednesday in term, working hours in London (GMT in November): 09:00 + one request a minute.
-START = datetime(2026, 11, 18, 9, 0, tzinfo=UTC)
 MINUTES = 75
+
+
+def last_weekday_morning(now: datetime) -> datetime:
+    """09:00 London on the last weekday before today: in working hours, in the past, and recent
+    enough that a running engine still counts it (the dev stack keeps correlation state a week)."""
+    day = now.astimezone(LONDON).date() - timedelta(days=1)
+    while day.isoweekday() > 5:
+        day -= timedelta(days=1)
+    return datetime.combine(day, time(9, 0), LONDON).astimezone(UTC)
+
+
+START = last_weekday_morning(datetime.now(UTC))
 
 
 def test_nonwork_minutes_add_up_across_posts_into_one_breach_a_day(stack: Stack) -> None:
@@ -36,7 +48,7 @@ def test_nonwork_minutes_add_up_across_posts_into_one_breach_a_day(stack: Stack)
     assert len(found) == 1, [b.breach_id for b in found]
     [breach] = found
     assert breach.school_id == "elms-farm"
-    assert breach.evidence["date"] == "2026-11-18"
+    assert breach.evidence["date"] == START.astimezone(LONDON).date().isoformat()
     assert int(breach.evidence["minutes"]) > 60
     assert len(breach.evidence_event_ids) > 0
     assert breach.decision_id
