@@ -28,6 +28,8 @@ STAFF = {
     "lbowen": ("Lowri Bowen", "10.30.1.30", "SP-STAFF-09"),
     "mrees": ("Mared Rees", "10.30.1.10", "SP-HEAD-01"),
 }
+
+
 def address(user: str) -> str:
     first, last = STAFF[user][0].lower().split(" ", 1)
     return f"{first[0]}.{last}@{MAIL}"
