@@ -25,6 +25,7 @@ from policy_engine import telemetry
 from policy_engine.correlation import Correlator
 from policy_engine.judging import Judge, Judgement
 from policy_engine.opa import OpaClient
+from policy_engine.recovery import SeekFirstTableManager
 from policy_engine.settings import PolicyEngineSettings
 from policy_engine.state_table import KeyState, PartitionedTable, writing_to
 from svckit.tracing import extract_context, inject_headers
@@ -53,6 +54,7 @@ def create_app(settings: PolicyEngineSettings, opa: OpaClient) -> faust.App:
         topic_disable_leader=True,
         consumer_auto_offset_reset="earliest",
         producer_acks=-1,
+        TableManager=SeekFirstTableManager,
         web_bind=settings.web_host,
         web_port=settings.web_port,
         web_host=settings.web_host,
