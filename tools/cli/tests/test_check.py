@@ -24,6 +24,7 @@ import pytest
 
 from invigilator_cli.local_opa import OpaNotFoundError, find_opa
 from invigilator_cli.main import main
+from invigilator_cli.settings import CliSettings
 
 ROOT = Path(__file__).resolve().parents[3]
 DAY = ROOT / "samples" / "day"
@@ -92,7 +93,7 @@ def check(*args: str) -> Run:
 def opa() -> str:
     """The real OPA binary; its absence fails the tests (it is a prerequisite, not an option)."""
     try:
-        return find_opa()
+        return find_opa(CliSettings())
     except OpaNotFoundError as error:
         pytest.fail(str(error))
 

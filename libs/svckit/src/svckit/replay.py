@@ -8,7 +8,6 @@ files may be cut) and calls `run`; progress goes to stderr, a non-zero exit says
 """
 
 import argparse
-import os
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -17,10 +16,21 @@ from pathlib import Path
 from typing import TextIO
 
 import httpx
+from pydantic import SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from svckit.replay_files import Chunk, Cut, Progress, Totals, chunks, summary
 
 RETRY_STATUSES = {503}
+
+
+class ReplaySecret(BaseSettings):
+    """The replay CLI's one secret, from the environment so it stays out of `ps`; the prefix is
+    the tool's (e.g. INGEST_PROXY_REPLAY_ for INGEST_PROXY_REPLAY_API_KEY)."""
+
+    model_config = SettingsConfigDict(extra="ignore")
+
+    api_key: SecretStr | None = None
 
 
 @dataclass(frozen=True)
@@ -129,7 +139,8 @@ def run(
     tool: ReplayTool, argv: Sequence[str] | None = None, err: TextIO = sys.stderr, tty: bool | None = None
 ) -> int:
     args = parse_args(tool, argv)
-    api_key = args.api_key or os.environ.get(tool.api_key_env) or None
+    secret = ReplaySecret(_env_prefix=tool.api_key_env.removesuffix("API_KEY")).api_key
+    api_key = args.api_key or (secret.get_secret_value() if secret else None)
     headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
     totals = Totals(bytes_total=sum(path.stat().st_size for path in args.files))
     progress = Progress(err, err.isatty() if tty is None else tty)

@@ -20,6 +20,8 @@ from pathlib import Path
 
 import httpx
 
+from invigilator_cli.settings import CliSettings
+
 OPA_VERSION = "v1.10.1"
 ROOT = Path(__file__).resolve().parents[4]
 DEFAULT_POLICIES = ROOT / "policies-rego"
@@ -29,21 +31,20 @@ class OpaNotFoundError(RuntimeError):
     pass
 
 
-def find_opa(explicit: str | None = None) -> str:
+def find_opa(settings: CliSettings, explicit: str | None = None) -> str:
     """--opa, then $OPA_BIN, then `opa` on the PATH, then the one the project's scripts install."""
-    cache = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "invigilator"
     candidates = [
         explicit,
-        os.environ.get("OPA_BIN"),
+        settings.opa_bin,
         shutil.which("opa"),
-        str(cache / f"tools/opa-{OPA_VERSION}/opa"),
+        str(settings.tools_cache / f"opa-{OPA_VERSION}" / "opa"),
     ]
     for candidate in candidates:
         if candidate and Path(candidate).is_file() and os.access(candidate, os.X_OK):
             return candidate
     raise OpaNotFoundError(
         "no OPA binary: pass --opa PATH, set OPA_BIN, put `opa` on the PATH, or run `make run` "
-        f"(it installs OPA {OPA_VERSION} under {cache}/tools)"
+        f"(it installs OPA {OPA_VERSION} under {settings.tools_cache})"
     )
 
 

@@ -14,6 +14,7 @@ from ingest_proxy.vendor_csv import PRESETS
 from invigilator_cli.check import CheckRequest, check
 from invigilator_cli.inputs import FORMATS
 from invigilator_cli.local_opa import DEFAULT_POLICIES, OpaNotFoundError, find_opa, running_opa
+from invigilator_cli.settings import CliSettings
 
 
 def parser() -> argparse.ArgumentParser:
@@ -66,7 +67,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             f" (known: {', '.join(known)})"
         )
     try:
-        opa_bin = find_opa(args.opa)
+        opa_bin = find_opa(CliSettings(), args.opa)
     except OpaNotFoundError as error:
         check_cmd.error(str(error))
     with running_opa(opa_bin, args.policies, args.school, args.mail_domain) as url:
