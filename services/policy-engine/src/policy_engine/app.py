@@ -73,13 +73,16 @@ def create_app(settings: PolicyEngineSettings, opa: OpaClient) -> faust.App:
 
     async def publish(found: list[breaches_pb2.Breach]) -> None:
         headers = inject_headers()
-        for breach in found:
-            pending = await breaches_topic.send(
+        pending = [
+            await breaches_topic.send(
                 key=f"{breach.school_id}/{breach.account}".encode(),
                 value=breach.SerializeToString(),
                 headers=headers,
             )
-            await pending  # delivered before the source offsets can be committed
+            for breach in found
+        ]
+        for delivery in pending:  # all delivered before the source offsets can be committed
+            await delivery
 
     async def judge_take(table: PartitionedTable, by_key: dict[bytes, KeyBatch]) -> int:
         """One OPA query per school for the take's events (then one for their observations), each
