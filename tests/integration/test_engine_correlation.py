@@ -11,9 +11,11 @@ from tests.integration.engine_helpers import (
     breaches_from_now,
     post,
     read_breaches,
-    restart_policy_engine,
     squid_line,
     wait_until_engine_committed,
+)
+from tests.integration.engine_workers import (
+    restart_policy_engine,
 )
 from tests.stack import Stack
 
