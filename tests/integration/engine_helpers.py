@@ -143,13 +143,6 @@ class BreachTally:
                 break
         return time.monotonic() - started
 
-    def first_of(self, wanted: Collection[str], limit_s: float) -> int:
-        """Reads until one of `wanted` came (or `limit_s`); returns how many of them came."""
-        deadline = time.monotonic() + limit_s
-        while not self.counts.keys() & wanted and time.monotonic() < deadline:
-            self.read(0.2)
-        return len(self.counts.keys() & wanted)
-
     def duplicates(self) -> dict[str, int]:
         return {breach: count for breach, count in self.counts.items() if count > 1}
 
