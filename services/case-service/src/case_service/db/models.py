@@ -2,6 +2,7 @@
 
 import uuid
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import (
     BigInteger,
@@ -61,6 +62,8 @@ class Case(Base):
             unique=True,
             postgresql_where=text("status = 'open'"),
         ),
+        # Keyset pagination of a school's cases, newest first.
+        Index("ix_cases_school_opened", "school_id", "opened_at", "id"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
@@ -75,6 +78,15 @@ class Case(Base):
     breach_count: Mapped[int] = mapped_column(Integer)
     opened_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # The workflow (revision 0002): the whole state as JSON (case_service.workflow.CaseWorkflow;
+    # NULL = the fresh triage of a case opened before the workflow existed), its version for
+    # optimistic concurrency (compare-and-set on every command), and what filters need beside it.
+    workflow: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    version: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+    track: Mapped[str] = mapped_column(Text, server_default=text("'triage'"))
+    stage: Mapped[str] = mapped_column(Text, server_default=text("'new'"))
+    next_due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     breaches: Mapped[list["Breach"]] = relationship(back_populates="case", order_by="Breach.occurred_at")
 

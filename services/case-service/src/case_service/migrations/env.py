@@ -11,6 +11,7 @@ from alembic import context
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from case_service.db import workflow_models  # noqa: F401 - registers the workflow tables
 from case_service.db.models import Base
 
 config = context.config
