@@ -68,7 +68,7 @@ def database_url() -> Iterator[str]:
 async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
     engine = make_engine(database_url)
     async with engine.begin() as connection:  # each test starts from empty tables
-        await connection.execute(sa.text("TRUNCATE outbox, breaches, cases, staff_identity, staff"))
+        await connection.execute(sa.text("TRUNCATE outbox, breaches, cases, staff_identity, staff, schools CASCADE"))
     yield engine
     await engine.dispose()
 

@@ -41,9 +41,36 @@ def test_reads_prefixed_and_shared_variables(monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setenv("CASE_SERVICE_HTTP_PORT", "18399")
     monkeypatch.setenv("DATABASE_URL", URL)
     monkeypatch.setenv("KAFKA_BOOTSTRAP_SERVERS", "kafka:9092")
+    monkeypatch.setenv("CASE_SERVICE_AUTH_ISSUER", "https://login.example.org/tenant/v2.0")
+    monkeypatch.setenv("CASE_SERVICE_AUTH_AUDIENCE", "api://invigilator")
+    monkeypatch.setenv("CASE_SERVICE_AUTH_JWKS_URL", "https://login.example.org/tenant/keys")
+    monkeypatch.setenv("OPA_URL", "http://opa:8181")
     settings = CaseServiceSettings()
     assert settings.http_port == 18399
+    # the nested auth settings keep their own variable names
+    assert settings.auth_settings.issuer == "https://login.example.org/tenant/v2.0"
+    assert settings.auth_settings.audience == "api://invigilator"
+    assert settings.auth_settings.opa_url == "http://opa:8181"
     assert settings.database_url == URL
     assert settings.kafka_bootstrap_servers == "kafka:9092"
     assert settings.pseudonym_key_bytes() == REAL_KEY.encode()
     assert REAL_KEY not in repr(settings)
+
+
+def test_auth_settings_are_required_in_production(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("CASE_SERVICE_AUTH_ISSUER", "CASE_SERVICE_AUTH_AUDIENCE", "CASE_SERVICE_AUTH_JWKS_URL"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("DATABASE_URL", URL)
+    monkeypatch.setenv("CASE_SERVICE_PSEUDONYM_KEY", REAL_KEY)
+    with pytest.raises(ValidationError, match="CASE_SERVICE_AUTH_ISSUER is required"):
+        CaseServiceSettings(environment="production")
+
+
+def test_dev_auth_follows_the_service_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("CASE_SERVICE_ENVIRONMENT", raising=False)
+    monkeypatch.delenv("CASE_SERVICE_AUTH_ISSUER", raising=False)
+    settings = CaseServiceSettings(environment="dev")
+    assert settings.auth_settings.environment == "dev"
+    assert settings.auth_settings.issuer == "http://127.0.0.1:18390"
+    assert settings.workflow_config("st-peters").access_withdrawal_permitted
+    assert not settings.workflow_config("elms-farm").access_withdrawal_permitted

@@ -5,6 +5,8 @@ from typing import Literal, Self
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
 
+from case_service.auth.settings import AuthSettings
+from case_service.workflow import WorkflowConfig
 from svckit.settings import ServiceSettings
 
 # Only ever accepted when environment == "dev": anyone holding the source can recompute these.
@@ -31,6 +33,22 @@ class CaseServiceSettings(ServiceSettings):
     # HMAC key turning (school, account) into the pseudonym every screen shows (MON-NEED-TO-KNOW).
     pseudonym_key: SecretStr | None = None
     run_migrations: bool = True
+    # Authentication and authorization: its own variables (CASE_SERVICE_AUTH_*, OPA_URL), built in
+    # the same environment as the service, after the service's own checks. Read it through
+    # `auth_settings`. `CaseServiceSettings(environment="dev")` gets dev auth settings too.
+    auth: AuthSettings | None = None
+    # Schools whose policy provides withdrawing internet / e-mail access as a sanction
+    # (WF-ACCESS-WITHDRAWN: St Peter's "Prohibited use" ¶1; Elms Farm's policy does not).
+    access_withdrawal_schools: list[str] = Field(default_factory=lambda: ["st-peters"])
+    # GraphQL limits: nesting depth, tokens in one document, aliases, page size.
+    graphql_max_depth: int = 10
+    graphql_max_tokens: int = 2000
+    graphql_max_aliases: int = 15
+    graphql_max_page_size: int = 100
+
+    def workflow_config(self, school_id: str) -> WorkflowConfig:
+        """The workflow settings of one school."""
+        return WorkflowConfig(access_withdrawal_permitted=school_id in self.access_withdrawal_schools)
 
     @model_validator(mode="after")
     def _secrets_have_no_defaults_outside_dev(self) -> Self:
@@ -50,7 +68,14 @@ class CaseServiceSettings(ServiceSettings):
                     "CASE_SERVICE_PSEUDONYM_KEY must be a real secret of at least "
                     f"{MIN_PSEUDONYM_KEY_LENGTH} characters"
                 )
+        if self.auth is None:
+            self.auth = AuthSettings(environment=self.environment)
         return self
+
+    @property
+    def auth_settings(self) -> AuthSettings:
+        assert self.auth is not None  # filled in by the validator
+        return self.auth
 
     def pseudonym_key_bytes(self) -> bytes:
         assert self.pseudonym_key is not None  # filled in by the validator

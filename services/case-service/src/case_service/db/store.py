@@ -8,9 +8,12 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from case_service.db.models import Breach, Case, Outbox, Staff, StaffIdentity
+from case_service.db.workflow_models import School
+from case_service.db.workflow_store import columns_of, open_case_tasks
 from case_service.domain.breaches import BreachFacts
 from case_service.domain.cases import STATUS_OPEN, CaseChange, CaseState, apply_breach, build_case_event
 from case_service.domain.pseudonym import normalise_account
+from case_service.workflow import new_case
 from invigilator.cases.v1 import cases_pb2
 from svckit.tracing import KafkaHeaders
 
@@ -33,6 +36,7 @@ def _state(row: Case) -> CaseState:
 
 
 async def _remember_staff(session: AsyncSession, staff: str, breach: BreachFacts) -> None:
+    await session.execute(insert(School).values(id=breach.school_id).on_conflict_do_nothing())
     await session.execute(insert(Staff).values(id=staff, school_id=breach.school_id).on_conflict_do_nothing())
     await session.execute(
         insert(StaffIdentity)
@@ -73,6 +77,7 @@ async def _insert_breach(session: AsyncSession, staff: str, breach: BreachFacts)
 async def _save_case(session: AsyncSession, existing: Case | None, change: CaseChange) -> None:
     case = change.case
     row = existing if existing is not None and str(existing.id) == case.case_id else None
+    opened = row is None
     if row is None:
         row = Case(id=uuid.UUID(case.case_id), staff_id=case.staff)
         session.add(row)
@@ -86,6 +91,18 @@ async def _save_case(session: AsyncSession, existing: Case | None, change: CaseC
     row.breach_count = case.breach_count
     row.opened_at = case.opened_at
     row.updated_at = case.updated_at
+    if opened:  # the workflow starts with triage (at once for the DSL)
+        state = new_case(
+            case_id=case.case_id,
+            clause=case.clause,
+            owner=case.owner,
+            gross_misconduct_listed=case.gross_misconduct,
+            opened_at=case.opened_at,
+        )
+        for name, value in columns_of(state).items():
+            setattr(row, name, value)
+        await session.flush()
+        await open_case_tasks(session, row, state)
     await session.flush()
 
 
