@@ -66,10 +66,15 @@ async def test_entries_chain_and_verify(engine: AsyncEngine) -> None:
     async with sessions() as session, session.begin():
         before = await audit.head(session)
         first = await audit.record(
-            session, actor="u-hr", action="identity.reveal.request", school_id="st-peters", case_id=case_id,
-            staff_id="staff-0123456789", details={"reason": "hearing", "n": 2, "tags": ["a", None]},
+            session,
+            actor="u-hr",
+            action="identity.reveal.request",
+            school_id="st-peters",
+            case_id=case_id,
+            staff_id="staff-0123456789",
+            details={"reason": "hearing", "n": 2, "tags": ["a", None]},
             decision_id="d-1",
-        )  # fmt: skip
+        )
         second = await audit.record(session, actor="system:retention", action="retention.purge")
     assert second.seq == first.seq + 1
     assert second.prev_hash == first.hash
