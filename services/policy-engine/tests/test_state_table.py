@@ -2,8 +2,10 @@
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from invigilator.events.v1 import events_pb2
-from policy_engine.state_table import KeyState
+from policy_engine.state_table import DecodedStates, KeyState
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 
@@ -30,3 +32,37 @@ def test_state_round_trips_through_its_stored_bytes() -> None:
     again = KeyState.load(state.dump())
     assert again.newest == NOW
     assert again.dump() == state.dump()
+
+
+def test_decoded_states_decode_once_and_again_only_when_the_table_holds_other_bytes() -> None:
+    decoded = DecodedStates()
+    first = KeyState.load(None)
+    first.saw([at(NOW)], NOW)
+    stored = first.dump()
+    state = decoded.get(b"k", stored)
+    assert decoded.get(b"k", stored) is state  # unchanged bytes: the same decoded object
+    state.saw([at(NOW + timedelta(minutes=1))], NOW + timedelta(hours=1))
+    written = state.dump()
+    decoded.wrote(b"k", written, state)
+    assert decoded.get(b"k", written) is state
+    # Another worker wrote the key meanwhile (a rebalance brought it back): decode its bytes.
+    other = decoded.get(b"k", stored)
+    assert other is not state
+    assert other.newest == NOW
+
+
+def test_a_failed_take_forgets_its_half_updated_states() -> None:
+    decoded = DecodedStates()
+    stored = KeyState.load(None).dump()
+    state = decoded.get(b"k", stored)
+
+    def failing_take() -> None:
+        with decoded.take([b"k"]):
+            state.saw([at(NOW)], NOW)  # mutated, then the take fails before anything is written
+            raise RuntimeError("delivery failed")
+
+    with pytest.raises(RuntimeError):
+        failing_take()
+    again = decoded.get(b"k", stored)
+    assert again is not state
+    assert again.newest is None

@@ -7,6 +7,7 @@ replays give the same breach ids (decisions.breach_id, correlation/emit.py) and 
 dedupes on them.
 """
 
+import asyncio
 import logging
 from collections import defaultdict
 from collections.abc import AsyncIterator, Sequence
@@ -27,7 +28,7 @@ from policy_engine.judging import Judge, Judgement
 from policy_engine.opa import OpaClient
 from policy_engine.recovery import SeekFirstTableManager
 from policy_engine.settings import PolicyEngineSettings
-from policy_engine.state_table import KeyState, PartitionedTable, writing_to
+from policy_engine.state_table import DecodedStates, PartitionedTable, writing_to
 from svckit.tracing import extract_context, inject_headers
 
 log = logging.getLogger(__name__)
@@ -84,19 +85,27 @@ def create_app(settings: PolicyEngineSettings, opa: OpaClient) -> faust.App:
         for delivery in pending:  # all delivered before the source offsets can be committed
             await delivery
 
-    async def judge_take(table: PartitionedTable, by_key: dict[bytes, KeyBatch]) -> int:
+    async def judge_take(
+        table: PartitionedTable, decoded: DecodedStates, by_key: dict[bytes, KeyBatch]
+    ) -> int:
         """One OPA query per school for the take's events (then one for their observations), each
         key counted on its own state; the states are written only after the breaches are out."""
         now = datetime.now(UTC)
         stored = {key: table.get(key) for key in by_key}
-        states = {key: KeyState.load(value) for key, value in stored.items()}
+        states = {key: decoded.get(key, value) for key, value in stored.items()}
         by_school: dict[str, list[bytes]] = defaultdict(list)
         for key, group in by_key.items():
             by_school[group.school_id].append(key)
+        # Schools hold disjoint keys, so their queries run side by side (OpaClient bounds how many
+        # are in flight across all agents); results are added in a fixed order.
         judgement = Judgement()
-        for school_id, keys in by_school.items():
-            groups = [(states[key].correlation, by_key[key].events) for key in keys]
-            judgement.add(await judge.judge_groups(school_id, groups, now))
+        for judged in await asyncio.gather(
+            *(
+                judge.judge_groups(school_id, [(states[k].correlation, by_key[k].events) for k in keys], now)
+                for school_id, keys in by_school.items()
+            )
+        ):
+            judgement.add(judged)
         for key, group in by_key.items():
             states[key].saw(group.events, now + max_skew)
         watermarks = [(state.correlation, state.newest - lag) for state in states.values() if state.newest]
@@ -109,9 +118,12 @@ def create_app(settings: PolicyEngineSettings, opa: OpaClient) -> faust.App:
             if dumped != stored[key]:
                 with writing_to(by_key[key].partition):
                     table[key] = dumped
+                decoded.wrote(key, dumped, state)
         return len(judgement.breaches)
 
-    async def judge_records(table: PartitionedTable, events: Sequence[faust.EventT[bytes]]) -> None:
+    async def judge_records(
+        table: PartitionedTable, decoded: DecodedStates, events: Sequence[faust.EventT[bytes]]
+    ) -> None:
         by_key: dict[bytes, KeyBatch] = {}
         for event in events:
             message = event.message
@@ -136,7 +148,10 @@ def create_app(settings: PolicyEngineSettings, opa: OpaClient) -> faust.App:
             attributes={"records": len(events), "keys": len(by_key)},
         ) as span:
             judged = sum(len(group.events) for group in by_key.values())
-            found = await judge_take(table, {key: group for key, group in by_key.items() if group.events})
+            with decoded.take(by_key):
+                found = await judge_take(
+                    table, decoded, {key: group for key, group in by_key.items() if group.events}
+                )
             span.set_attribute("breaches", found)
             telemetry.take_events.record(judged)
             telemetry.events_judged.add(judged)
@@ -157,12 +172,14 @@ def create_app(settings: PolicyEngineSettings, opa: OpaClient) -> faust.App:
             )
         )
 
+        decoded = DecodedStates()
+
         async def judge_events(stream: faust.StreamT[bytes]) -> AsyncIterator[None]:
             # StreamT does not declare take_events; the concrete faust.Stream does.
             async for events in cast(faust.Stream[bytes], stream).take_events(
                 settings.take_records, within=settings.take_within_s
             ):
-                await judge_records(cast(PartitionedTable, table), events)
+                await judge_records(cast(PartitionedTable, table), decoded, events)
                 yield None
 
         topic = app.topic(topic_name, value_type=bytes, key_type=bytes)

@@ -11,6 +11,7 @@ import time
 from typing import Any
 
 import httpx
+import orjson
 from opentelemetry import trace
 
 from policy_engine import telemetry
@@ -21,14 +22,21 @@ tracer = trace.get_tracer(__name__)
 
 DECIDE_PATH = "/v1/data/invigilator/decide"
 SCHOOL_PATH = "/v1/data/invigilator/lib/config/school"
+# Bodies are encoded with orjson (a batch's input is large; stdlib json was 4 % of the engine's CPU).
+JSON_HEADERS = {"Content-Type": "application/json"}
 
 
 class OpaClient:
-    def __init__(self, base_url: str, timeout_s: float, retry_max_s: float) -> None:
+    def __init__(self, base_url: str, timeout_s: float, retry_max_s: float, in_flight: int = 4) -> None:
         self._client = httpx.AsyncClient(
-            base_url=base_url, timeout=timeout_s, limits=httpx.Limits(max_keepalive_connections=8)
+            base_url=base_url,
+            timeout=timeout_s,
+            limits=httpx.Limits(max_connections=in_flight, max_keepalive_connections=in_flight),
         )
         self._retry_max_s = retry_max_s
+        # The bounded in-flight window: at most this many queries wait on OPA at once, whatever
+        # the number of agents and schools; the rest queue here instead of piling onto OPA.
+        self._in_flight = asyncio.Semaphore(in_flight)
 
     async def decide(self, opa_input: dict[str, Any]) -> Decision:
         """Retries until OPA answers: a batch is never skipped, and its offsets wait meanwhile."""
@@ -49,10 +57,13 @@ class OpaClient:
         params = {"provenance": "true"} if provenance else {}
         while True:
             try:
-                response = await self._client.post(path, params=params, json=payload)
+                async with self._in_flight:
+                    response = await self._client.post(
+                        path, params=params, content=orjson.dumps(payload), headers=JSON_HEADERS
+                    )
                 if response.status_code < 500:
                     response.raise_for_status()
-                    body: dict[str, Any] = response.json()
+                    body: dict[str, Any] = orjson.loads(response.content)
                     return body
                 log.warning("OPA answered %s: %s", response.status_code, response.text[:200])
             except httpx.TransportError as error:

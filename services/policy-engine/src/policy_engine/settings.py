@@ -19,7 +19,7 @@ class PolicyEngineSettings(ServiceSettings):
     rejected_topic: str = "events.rejected.v1"
     # Records already carry micro-batches; take up to this many records, or what came within the
     # wait, and judge them in one OPA query per school.
-    take_records: int = 20
+    take_records: int = 100
     take_within_s: float = 0.2
     # Partitions of every events topic; each agent's state table has as many (co-partitioned).
     partitions: int = 3
@@ -32,5 +32,7 @@ class PolicyEngineSettings(ServiceSettings):
     correlation_retention_hours: float = 48.0
     opa_timeout_s: float = 10.0
     opa_retry_max_s: float = 30.0
+    # OPA queries in flight at once (all agents together); OPA evaluates them on its own cores.
+    opa_in_flight: int = Field(default=4, ge=1)
     web_host: str = "127.0.0.1"
     web_port: int = 18200

@@ -8,8 +8,7 @@ that takes over a partition recovers exactly the state of that partition's keys.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -17,6 +16,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import faust
+import orjson
 
 from invigilator.events.v1 import events_pb2
 from policy_engine.correlation import CorrelationState
@@ -59,14 +59,43 @@ class KeyState:
     def load(cls, stored: bytes | None) -> KeyState:
         if not stored:
             return cls(CorrelationState())
-        data = json.loads(stored)
+        data = orjson.loads(stored)
         newest = datetime.fromisoformat(data["newest"]) if data.get("newest") else None
         return cls(CorrelationState.from_dict(data["correlation"]), newest)
 
     def dump(self) -> bytes:
         newest = self.newest.astimezone(UTC).isoformat() if self.newest else None
-        return json.dumps(
-            {"correlation": self.correlation.to_dict(), "newest": newest},
-            separators=(",", ":"),
-            sort_keys=True,
-        ).encode()
+        return orjson.dumps(
+            {"correlation": self.correlation.to_dict(), "newest": newest}, option=orjson.OPT_SORT_KEYS
+        )
+
+
+class DecodedStates:
+    """Each key's state kept decoded between takes, beside the bytes it was decoded from or written
+    as: a take decodes a key only when the table holds other bytes (first use, or a rebalance
+    brought the key back with state another worker wrote)."""
+
+    def __init__(self) -> None:
+        self._decoded: dict[bytes, tuple[bytes | None, KeyState]] = {}
+
+    def get(self, key: bytes, stored: bytes | None) -> KeyState:
+        cached = self._decoded.get(key)
+        if cached is not None and cached[0] == stored:
+            return cached[1]
+        state = KeyState.load(stored)
+        self._decoded[key] = (stored, state)
+        return state
+
+    def wrote(self, key: bytes, stored: bytes, state: KeyState) -> None:
+        self._decoded[key] = (stored, state)
+
+    @contextmanager
+    def take(self, keys: Iterable[bytes]) -> Iterator[None]:
+        """A take that fails part-way leaves its keys' states half-updated while the table still
+        holds the old bytes: forget them, so the replay decodes what was last written."""
+        try:
+            yield
+        except BaseException:
+            for key in keys:
+                self._decoded.pop(key, None)
+            raise

@@ -17,7 +17,8 @@ def event_time(event: events_pb2.Event) -> datetime | None:
 
 def iso(moment: datetime) -> str:
     """The form state keeps: UTC, microseconds, e.g. 2026-07-01T23:30:00.000000+00:00."""
-    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+    utc = moment if moment.tzinfo is UTC else moment.astimezone(UTC)
+    return utc.isoformat(timespec="microseconds")
 
 
 def parse(text: str) -> datetime:
