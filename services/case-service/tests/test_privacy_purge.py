@@ -1,0 +1,181 @@
+"""Retention on the real PostgreSQL: monitoring data attached to no case goes once older than the
+period, people with nothing left lose their identity row, everything on a case stays, the purge is
+audited, and the CLI prints its progress."""
+
+import os
+import subprocess
+import sys
+import uuid
+from collections.abc import AsyncIterator, Callable, Iterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import sqlalchemy as sa
+from google.protobuf.timestamp_pb2 import Timestamp
+
+from case_service.db.engine import SessionMaker, make_engine, make_sessionmaker
+from case_service.db.models import Breach, Staff, StaffIdentity
+from case_service.db.privacy_models import AuditLog, SubjectAccessRequest
+from case_service.privacy import audit
+from case_service.privacy.purge import purge
+from case_service.privacy.settings import PrivacySettings
+from case_service.privacy.testing import DatabaseUnavailableError, store_test_breach, throwaway_schema
+from case_service.settings import DEV_DATABASE_URL
+from invigilator.breaches.v1 import breaches_pb2
+
+pytestmark = pytest.mark.integration
+
+KEY = b"privacy-purge-test-key"
+NOW = datetime.now(UTC)
+
+
+@pytest.fixture(scope="module")
+def database_url() -> Iterator[str]:
+    try:
+        with throwaway_schema(os.environ.get("DATABASE_URL", DEV_DATABASE_URL)) as url:
+            yield url
+    except DatabaseUnavailableError as error:
+        pytest.fail(str(error), pytrace=False)
+
+
+@pytest.fixture
+async def sessions(database_url: str) -> AsyncIterator[SessionMaker]:
+    engine = make_engine(database_url)
+    made = make_sessionmaker(engine)
+    yield made
+    async with made() as session:
+        assert await audit.verify(session) is None
+    await engine.dispose()
+
+
+async def orphan(sessions: SessionMaker, staff: str, *, age_days: int, breach_id: str | None = None) -> str:
+    """A breach attached to no case, detected `age_days` ago."""
+    breach_id = breach_id or f"orphan-{uuid.uuid4().hex[:8]}"
+    at = NOW - timedelta(days=age_days)
+    async with sessions() as session, session.begin():
+        await session.execute(
+            sa.dialects.postgresql.insert(Staff)
+            .values(id=staff, school_id="elms-farm")
+            .on_conflict_do_nothing()
+        )
+        await session.execute(
+            sa.dialects.postgresql.insert(StaffIdentity)
+            .values(staff_id=staff, school_id="elms-farm", account=f"acct-{staff}")
+            .on_conflict_do_nothing()
+        )
+        session.add(
+            Breach(
+                breach_id=breach_id,
+                clause="NET-STREAMING",
+                title="Streaming",
+                severity="medium",
+                owner="hr",
+                gross_misconduct=False,
+                kind="A",
+                school_id="elms-farm",
+                staff_id=staff,
+                policy_ref="2.5",
+                reason="proxy.host in category streaming",
+                evidence={"host": "video.example"},
+                evidence_event_ids=["e-9"],
+                occurred_at=at,
+                detected_at=at,
+                decision_id="d-9",
+                policy_revision="rev-1",
+                case_id=None,
+            )
+        )
+    return breach_id
+
+
+async def exists(sessions: SessionMaker, model: type[Breach] | type[StaffIdentity], key: str) -> bool:
+    async with sessions() as session:
+        return await session.get(model, key) is not None
+
+
+async def test_purge_deletes_only_old_data_with_no_case(
+    sessions: SessionMaker, make_breach: Callable[..., breaches_pb2.Breach]
+) -> None:
+    old_only = await orphan(sessions, "staff-aaaaaaaaaa", age_days=200)
+    recent = await orphan(sessions, "staff-bbbbbbbbbb", age_days=10)
+    sar_held = await orphan(sessions, "staff-cccccccccc", age_days=200)
+    async with sessions() as session, session.begin():
+        session.add(
+            SubjectAccessRequest(
+                id=uuid.uuid4(),
+                school_id="elms-farm",
+                staff_id="staff-cccccccccc",
+                received_on=NOW.date(),
+                due_on=NOW.date() + timedelta(days=30),
+                recorded_by="u-dpo",
+                recorded_at=NOW,
+                status="open",
+            )
+        )
+    old_on_case = f"cased-{uuid.uuid4().hex[:8]}"
+    old = Timestamp()
+    old.FromDatetime(NOW - timedelta(days=400))
+    case_id = await store_test_breach(
+        sessions, make_breach(breach_id=old_on_case, occurred_at=old, detected_at=old, account="kept"), KEY
+    )
+    assert case_id is not None
+    batch_of_many = [await orphan(sessions, "staff-dddddddddd", age_days=100) for _ in range(5)]
+
+    lines: list[str] = []
+    counts = await purge(sessions, retention_days=90, batch_size=2, at=NOW, progress=lines.append)
+
+    assert (counts.breaches, counts.staff_identities, counts.staff) == (7, 2, 2)
+    assert not await exists(sessions, Breach, old_only)
+    assert not any([await exists(sessions, Breach, b) for b in batch_of_many])
+    assert not await exists(sessions, Breach, sar_held)
+    assert await exists(sessions, Breach, recent)
+    assert await exists(sessions, Breach, old_on_case)  # on a case: not this purge's to delete
+    assert not await exists(sessions, StaffIdentity, "staff-aaaaaaaaaa")
+    assert not await exists(sessions, StaffIdentity, "staff-dddddddddd")
+    assert await exists(sessions, StaffIdentity, "staff-bbbbbbbbbb")
+    assert await exists(sessions, StaffIdentity, "staff-cccccccccc")  # an open SAR holds the person
+    assert any("breaches without a case: 7 deleted" in line for line in lines)
+    async with sessions() as session:
+        entry = await session.get(AuditLog, counts.audit_seq)
+    assert entry is not None
+    assert (entry.actor, entry.action) == ("system:retention", "retention.purge")
+    assert entry.details["breaches"] == 7
+    assert entry.details["retention_days"] == 90
+
+    again = await purge(sessions, retention_days=90, at=NOW)
+    assert (again.breaches, again.staff_identities) == (0, 0)
+
+
+def test_cli_dry_run_counts_and_deletes_nothing(database_url: str) -> None:
+    env = {**os.environ, "DATABASE_URL": database_url, "CASE_SERVICE_ENVIRONMENT": "dev"}
+    env["CASE_SERVICE_RETENTION_DAYS"] = "5"  # the recent orphan (10 days old) is now out of retention
+    run = subprocess.run(
+        [sys.executable, "-m", "case_service.privacy.purge", "--dry-run"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr
+    assert "retention 5 days" in run.stdout
+    assert "would delete 1 breaches" in run.stdout
+    run = subprocess.run(
+        [sys.executable, "-m", "case_service.privacy.purge", "--retention-days", "0"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert run.returncode != 0
+    assert "at least 1" in run.stderr
+
+
+def test_retention_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("CASE_SERVICE_RETENTION_DAYS", raising=False)
+    assert PrivacySettings().retention_days == 90
+    monkeypatch.setenv("CASE_SERVICE_RETENTION_DAYS", "30")
+    assert PrivacySettings().retention_days == 30
+    with pytest.raises(ValueError, match="greater than or equal to 1"):
+        PrivacySettings(retention_days=0)
