@@ -1,12 +1,28 @@
 """Shared test helpers: a factory for serialized `Breach` records as the policy engine writes them."""
 
-from collections.abc import Callable
+import os
+import uuid
+from collections.abc import AsyncIterator, Callable, Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import quote
 
+import httpx
 import pytest
+import sqlalchemy as sa
 from google.protobuf.timestamp_pb2 import Timestamp
 
+from case_service.app import create_app
+from case_service.auth.dev_issuer import DevIssuer
+from case_service.auth.settings import ClaimMapping
+from case_service.auth.tokens import StaticKeys, TokenValidator
+from case_service.db.engine import SessionMaker, make_engine, make_sessionmaker
+from case_service.db.migrate import upgrade_to_head
+from case_service.db.store import store_breach
+from case_service.domain.breaches import parse_breach
+from case_service.domain.pseudonym import pseudonym
+from case_service.settings import DEV_DATABASE_URL, CaseServiceSettings
 from invigilator.breaches.v1 import breaches_pb2
 
 BreachFactory = Callable[..., breaches_pb2.Breach]
@@ -44,3 +60,117 @@ def make_breach() -> BreachFactory:
         return breaches_pb2.Breach(**fields)
 
     return factory
+
+
+# GraphQL on the real PostgreSQL and OPA ------------------------------------------------------
+# A throw-away migrated schema per test session, a dev issuer with a fresh key (its JWKS given to
+# the validator directly), the app in-process over ASGI, and a clock the test moves.
+
+GQL_KEY = b"graphql-test-pseudonym-key"
+
+
+@pytest.fixture(scope="session")
+def gql_database_url() -> Iterator[str]:
+    base = os.environ.get("DATABASE_URL", DEV_DATABASE_URL)
+    engine = sa.create_engine(base)
+    try:
+        with engine.connect() as connection:
+            connection.execute(sa.text("SELECT 1"))
+    except sa.exc.OperationalError as exc:
+        pytest.fail(
+            f"PostgreSQL unreachable at {engine.url!r}: start it with `scripts/stack/postgres.sh start` "
+            f"or point DATABASE_URL at a server ({exc.orig})",
+            pytrace=False,
+        )
+    schema = f"case_graphql_test_{uuid.uuid4().hex[:8]}"
+    with engine.begin() as connection:
+        connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    separator = "&" if "?" in base else "?"
+    url = f"{base}{separator}options={quote(f'-csearch_path={schema}')}"
+    try:
+        upgrade_to_head(url)
+        yield url
+    finally:
+        with engine.begin() as connection:
+            connection.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+        engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def issuer() -> DevIssuer:
+    return DevIssuer.generate()
+
+
+class Clock:
+    """The app's "now", moved by the test."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@dataclass
+class Api:
+    client: httpx.AsyncClient
+    issuer: DevIssuer
+    sessions: SessionMaker
+    clock: Clock
+
+    def token(self, subject: str, roles: list[str], schools: list[str]) -> str:
+        return self.issuer.mint(subject, roles, schools)
+
+    async def post(
+        self, token: str | None, query: str, variables: dict[str, Any] | None = None
+    ) -> httpx.Response:
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        return await self.client.post(
+            "/graphql", json={"query": query, "variables": variables or {}}, headers=headers
+        )
+
+    async def gql(self, token: str, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
+        """The response body of a request that must succeed at the HTTP level."""
+        response = await self.post(token, query, variables)
+        assert response.status_code == 200, response.text
+        body: dict[str, Any] = response.json()
+        return body
+
+    async def seed(self, make: BreachFactory, **overrides: Any) -> str:
+        """Ingest one breach as the consumer does; the id of the case it opened or joined."""
+        facts = parse_breach(make(**overrides).SerializeToString())
+        staff = pseudonym(GQL_KEY, facts.school_id, facts.account)
+        async with self.sessions() as session, session.begin():
+            event = await store_breach(
+                session, facts, staff, case_events_topic="case-events.v1", headers=[], now=self.clock.now
+            )
+        assert event is not None
+        return event.case_id
+
+
+@pytest.fixture
+async def api(gql_database_url: str, issuer: DevIssuer) -> AsyncIterator[Api]:
+    engine = sa.create_engine(gql_database_url)
+    with engine.begin() as connection:  # each test starts from empty tables (the audit log stays)
+        connection.execute(
+            sa.text("TRUNCATE outbox, breaches, cases, staff_identity, staff, schools CASCADE")
+        )
+    engine.dispose()
+    settings = CaseServiceSettings(
+        environment="dev", database_url=gql_database_url, pseudonym_key=GQL_KEY.decode() * 2
+    )
+    validator = TokenValidator(
+        issuer=issuer.issuer,
+        audience=issuer.audience,
+        algorithms=["RS256"],
+        keys=StaticKeys(issuer.jwks()),
+        claims=ClaimMapping(),
+    )
+    clock = Clock(datetime(2026, 3, 2, 9, tzinfo=UTC))  # Monday 2 March 2026
+    app = create_app(settings, run_loops=False, validator=validator, clock=clock)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        seed_engine = make_engine(gql_database_url)
+        async with httpx.AsyncClient(transport=transport, base_url="http://case-service") as client:
+            yield Api(client, issuer, make_sessionmaker(seed_engine), clock)
+        await seed_engine.dispose()

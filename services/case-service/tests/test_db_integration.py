@@ -18,6 +18,9 @@ from alembic import command
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from case_service.app import create_app
+from case_service.auth.dev_issuer import DevIssuer
+from case_service.auth.settings import ClaimMapping
+from case_service.auth.tokens import StaticKeys, TokenValidator
 from case_service.db.engine import SessionMaker, make_engine, make_sessionmaker
 from case_service.db.migrate import alembic_config, upgrade_to_head
 from case_service.db.models import Breach, Case, Outbox, StaffIdentity
@@ -68,7 +71,9 @@ def database_url() -> Iterator[str]:
 async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
     engine = make_engine(database_url)
     async with engine.begin() as connection:  # each test starts from empty tables
-        await connection.execute(sa.text("TRUNCATE outbox, breaches, cases, staff_identity, staff, schools CASCADE"))
+        await connection.execute(
+            sa.text("TRUNCATE outbox, breaches, cases, staff_identity, staff, schools CASCADE")
+        )
     yield engine
     await engine.dispose()
 
@@ -178,18 +183,31 @@ async def test_graphql_serves_cases_with_pseudonyms_only(
     await store(sessions, make_breach(breach_id="b-0002"))
     await store(sessions, make_breach(breach_id="b-0003", school_id="elms-farm"))
     settings = CaseServiceSettings(environment="dev", database_url=database_url)
-    app = create_app(settings, run_loops=False)
-    query = """{ cases(schoolId: "st-peters") {
-        id schoolId staff clause title severity owner status openedAt breachCount
-        breaches { breachId clause reason occurredAt policyRef decisionId } } }"""
+    issuer = DevIssuer.generate()
+    validator = TokenValidator(
+        issuer=issuer.issuer,
+        audience=issuer.audience,
+        algorithms=["RS256"],
+        keys=StaticKeys(issuer.jwks()),
+        claims=ClaimMapping(),
+    )
+    app = create_app(settings, run_loops=False, validator=validator)
+    query = """{ cases(where: {schoolId: "st-peters"}) { nodes {
+        id schoolId staff clause title severity owner status openedAt breachCount track stage
+        breaches { breachId clause reason occurredAt policyRef decisionId } } } }"""
+    # a trust-wide HR token: the school filter, not the scope, keeps elms-farm's case out
+    token = issuer.mint("u-hr", ["hr"], ["st-peters", "elms-farm"])
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as client:
-        response = await client.post("/graphql", json={"query": query})
+        response = await client.post(
+            "/graphql", json={"query": query}, headers={"Authorization": f"Bearer {token}"}
+        )
         assert (await client.get("/readyz")).status_code == 200
     assert response.status_code == 200, response.text
-    cases = response.json()["data"]["cases"]
+    cases = response.json()["data"]["cases"]["nodes"]
     assert len(cases) == 1
     case = cases[0]
     assert case["staff"] == pseudonym(KEY, "st-peters", "jsmith")
     assert (case["severity"], case["owner"], case["status"], case["breachCount"]) == ("high", "hr", "open", 2)
     assert [b["breachId"] for b in case["breaches"]] == ["b-0001", "b-0002"]
+    assert (case["track"], case["stage"]) == ("triage", "new")  # the ingest started the workflow
     assert "jsmith" not in response.text

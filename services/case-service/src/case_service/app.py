@@ -5,12 +5,17 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from datetime import datetime
 
 from fastapi import FastAPI
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 
+from case_service.auth.authorizer import Authorizer
+from case_service.auth.tokens import TokenValidator
 from case_service.db.engine import database_ready, make_engine, make_sessionmaker
-from case_service.graphql.schema import graphql_router
+from case_service.graphql.context import utc_now
+from case_service.graphql.router import graphql_router
+from case_service.graphql.schema import build_schema
 from case_service.ingest import BreachIngest
 from case_service.outbox import OutboxPublisher
 from case_service.settings import CaseServiceSettings
@@ -33,10 +38,28 @@ async def _supervise(name: str, run: Callable[[], Awaitable[None]], stop: asynci
                 await asyncio.wait_for(stop.wait(), RESTART_DELAY_S)
 
 
-def create_app(settings: CaseServiceSettings, *, run_loops: bool = True) -> FastAPI:
-    """`run_loops=False` serves the API only (tests, or a read replica without Kafka)."""
+def create_app(
+    settings: CaseServiceSettings,
+    *,
+    run_loops: bool = True,
+    validator: TokenValidator | None = None,
+    clock: Callable[[], datetime] = utc_now,
+) -> FastAPI:
+    """`run_loops=False` serves the API only (tests, or a read replica without Kafka).
+
+    `validator` defaults to one trusting the configured issuer's JWKS (tests may pass one holding
+    a key set directly); `clock` is "now" for the workflow (tests pass a settable one).
+    """
     engine = make_engine(settings.database_url)
     sessions = make_sessionmaker(engine)
+    auth = settings.auth_settings
+    validator = validator or TokenValidator.from_settings(auth)
+    authorizer = Authorizer(auth.opa_url, auth.opa_timeout_s)
+    schema = build_schema(
+        max_depth=settings.graphql_max_depth,
+        max_tokens=settings.graphql_max_tokens,
+        max_aliases=settings.graphql_max_aliases,
+    )
     tasks: list[asyncio.Task[None]] = []
 
     @asynccontextmanager
@@ -59,6 +82,7 @@ def create_app(settings: CaseServiceSettings, *, run_loops: bool = True) -> Fast
                     task.cancel()
                 await asyncio.gather(*tasks, return_exceptions=True)
                 tasks.clear()
+            await authorizer.aclose()
             await engine.dispose()
 
     async def database() -> bool:
@@ -69,6 +93,16 @@ def create_app(settings: CaseServiceSettings, *, run_loops: bool = True) -> Fast
 
     app = FastAPI(title="case-service", lifespan=lifespan)
     app.include_router(health_router({"database": database, "loops": loops_running}))
-    app.include_router(graphql_router(sessions), prefix="/graphql")
+    router = graphql_router(
+        schema,
+        sessions,
+        validator,
+        authorizer,
+        pseudonym_key=settings.pseudonym_key_bytes(),
+        clock=clock,
+        workflow_config=settings.workflow_config,
+        max_page_size=settings.graphql_max_page_size,
+    )
+    app.include_router(router, prefix="/graphql")
     FastAPIInstrumentor.instrument_app(app, excluded_urls="healthz,readyz")
     return app

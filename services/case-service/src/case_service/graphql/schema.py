@@ -1,102 +1,56 @@
-"""The GraphQL schema. Staff appear only as pseudonyms: `staff_identity` is never read here."""
+"""The GraphQL schema: the cases (queries, one mutation per workflow command, the live breach feed)
+merged with the privacy API (`graphql/privacy.py`) when present, and the limits every request
+meets (depth, tokens, aliases).
 
-from datetime import datetime
+Staff appear only as pseudonyms: `staff_identity` is never read by the case types.
+"""
+
+import importlib
 
 import strawberry
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
-from strawberry.fastapi import BaseContext, GraphQLRouter
+from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+from strawberry.tools import merge_types
 
-from case_service.db import models
-from case_service.db.engine import SessionMaker
+from case_service.graphql.commands import WorkflowMutation
+from case_service.graphql.queries import CaseQuery
+from case_service.graphql.subscriptions import BreachSubscription
 
-
-class GraphQLContext(BaseContext):
-    def __init__(self, sessions: SessionMaker) -> None:
-        super().__init__()
-        self.sessions = sessions
+PRIVACY_MODULE = "case_service.graphql.privacy"
 
 
-@strawberry.type
-class Breach:
-    breach_id: str
-    clause: str
-    reason: str
-    occurred_at: datetime
-    policy_ref: str
-    decision_id: str
+def _privacy_types() -> tuple[tuple[type, ...], tuple[type, ...]]:
+    """(PrivacyQuery,), (PrivacyMutation,) from graphql/privacy.py; nothing while it is not there."""
+    try:
+        module = importlib.import_module(PRIVACY_MODULE)
+    except ModuleNotFoundError as missing:
+        if missing.name != PRIVACY_MODULE:
+            raise
+        return (), ()
+    return (module.PrivacyQuery,), (module.PrivacyMutation,)
 
 
-@strawberry.type
-class Case:
-    id: strawberry.ID
-    school_id: str
-    staff: str = strawberry.field(description="The staff member's pseudonym, never the account.")
-    clause: str
-    title: str
-    severity: str
-    owner: str
-    status: str
-    opened_at: datetime
-    breach_count: int
-    breaches: list[Breach]
+_privacy_queries, _privacy_mutations = _privacy_types()
+Query = merge_types("Query", (CaseQuery, *_privacy_queries))
+Mutation = merge_types("Mutation", (WorkflowMutation, *_privacy_mutations))
+Subscription = merge_types("Subscription", (BreachSubscription,))
+
+MAX_DEPTH, MAX_TOKENS, MAX_ALIASES = 10, 2000, 15
 
 
-def _case(row: models.Case) -> Case:
-    return Case(
-        id=strawberry.ID(str(row.id)),
-        school_id=row.school_id,
-        staff=row.staff_id,
-        clause=row.clause,
-        title=row.title,
-        severity=row.severity,
-        owner=row.owner,
-        status=row.status,
-        opened_at=row.opened_at,
-        breach_count=row.breach_count,
-        breaches=[
-            Breach(
-                breach_id=b.breach_id,
-                clause=b.clause,
-                reason=b.reason,
-                occurred_at=b.occurred_at,
-                policy_ref=b.policy_ref,
-                decision_id=b.decision_id,
-            )
-            for b in row.breaches
+def build_schema(
+    *, max_depth: int = MAX_DEPTH, max_tokens: int = MAX_TOKENS, max_aliases: int = MAX_ALIASES
+) -> strawberry.Schema:
+    return strawberry.Schema(
+        query=Query,
+        mutation=Mutation,
+        subscription=Subscription,
+        extensions=[
+            lambda: QueryDepthLimiter(max_depth=max_depth),
+            lambda: MaxTokensLimiter(max_token_count=max_tokens),
+            lambda: MaxAliasesLimiter(max_alias_count=max_aliases),
         ],
     )
 
 
-async def resolve_cases(
-    info: strawberry.Info[GraphQLContext, None], school_id: str | None = None
-) -> list[Case]:
-    statement = (
-        select(models.Case)
-        .options(selectinload(models.Case.breaches))
-        .order_by(models.Case.opened_at.desc(), models.Case.id)
-    )
-    if school_id is not None:
-        statement = statement.where(models.Case.school_id == school_id)
-    async with info.context.sessions() as session:  # one session per request
-        rows = (await session.scalars(statement)).all()
-        return [_case(row) for row in rows]
-
-
-@strawberry.type
-class Query:
-    cases: list[Case] = strawberry.field(
-        resolver=resolve_cases, description="Cases, newest first; only one school's when schoolId is given."
-    )
-
-
-schema = strawberry.Schema(query=Query)
-
-
-def graphql_router(sessions: SessionMaker) -> GraphQLRouter[GraphQLContext, None]:
-    """`/graphql` with GraphiQL enabled."""
-
-    async def context() -> GraphQLContext:
-        return GraphQLContext(sessions)
-
-    return GraphQLRouter(schema, context_getter=context, graphql_ide="graphiql")
+# The SDL (schema.graphql) is this schema's; limits do not change it.
+schema = build_schema()

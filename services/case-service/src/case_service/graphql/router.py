@@ -1,0 +1,116 @@
+"""`/graphql`: bearer-token authentication in front of the schema, GraphiQL for IT ops.
+
+- An HTTP query or mutation needs `Authorization: Bearer <token>`; without a valid one the answer
+  is 401 with a `WWW-Authenticate` challenge (RFC 6750), before any resolver runs; 503 when the
+  identity provider's keys cannot be fetched.
+- The GraphiQL page itself (a browser's GET of /graphql) loads without a token: paste one into its
+  headers pane (`{"Authorization": "Bearer …"}`).
+- WebSocket (graphql-transport-ws): the token goes in `connection_init`'s payload as
+  `{"Authorization": "Bearer …"}` (browsers cannot set headers on a WebSocket); a missing or invalid
+  token rejects the connection.
+"""
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+
+from fastapi import HTTPException, Request, WebSocket
+from starlette.requests import HTTPConnection
+from strawberry import Schema
+from strawberry.exceptions import ConnectionRejectionError
+from strawberry.fastapi import GraphQLRouter
+from strawberry.types.unset import UnsetType
+
+from case_service.auth.authorizer import Authorizer
+from case_service.auth.dependencies import unauthorized, unavailable
+from case_service.auth.subject import Subject
+from case_service.auth.tokens import KeysUnavailableError, TokenError, TokenValidator
+from case_service.db.engine import SessionMaker
+from case_service.graphql.context import GraphQLContext, default_workflow_config, utc_now
+from case_service.workflow import WorkflowConfig
+
+
+def _bearer(header: str | None) -> str:
+    """The token of an `Authorization` value, or the 401 to answer."""
+    if not header:
+        raise unauthorized(None, "a bearer token is required")
+    scheme, _, token = header.strip().partition(" ")
+    token = token.strip()
+    if scheme.lower() != "bearer" or not token:
+        raise unauthorized("invalid_request", "the Authorization header must be 'Bearer <token>'")
+    return token
+
+
+async def authenticate(validator: TokenValidator, header: str | None) -> Subject:
+    token = _bearer(header)
+    try:  # PyJWKClient fetches the JWKS with urllib on a cache miss: keep it off the event loop
+        return await asyncio.to_thread(validator.subject, token)
+    except TokenError as error:
+        raise unauthorized(error.error, error.description) from None
+    except KeysUnavailableError:
+        raise unavailable("the identity provider's signing keys are unavailable") from None
+
+
+def _wants_ide(request: Request) -> bool:
+    return (
+        request.method == "GET"
+        and "query" not in request.query_params
+        and "text/html" in request.headers.get("accept", "")
+    )
+
+
+class AuthenticatedGraphQLRouter(GraphQLRouter[GraphQLContext, None]):
+    def __init__(self, schema: Schema, validator: TokenValidator, **kwargs: object) -> None:
+        super().__init__(schema, **kwargs)  # type: ignore[arg-type]
+        self._validator = validator
+
+    async def on_ws_connect(self, context: GraphQLContext) -> UnsetType | dict[str, object] | None:
+        params = context.connection_params if isinstance(context.connection_params, dict) else {}
+        header = params.get("Authorization") or params.get("authorization")
+        try:
+            context.subject = await authenticate(self._validator, header if isinstance(header, str) else None)
+        except HTTPException as refused:
+            raise ConnectionRejectionError({"reason": str(refused.detail)}) from None
+        return await super().on_ws_connect(context)
+
+
+def graphql_router(
+    schema: Schema,
+    sessions: SessionMaker,
+    validator: TokenValidator,
+    authorizer: Authorizer,
+    *,
+    pseudonym_key: bytes = b"",
+    clock: Callable[[], datetime] = utc_now,
+    workflow_config: Callable[[str], WorkflowConfig] = default_workflow_config,
+    max_page_size: int = 100,
+) -> GraphQLRouter[GraphQLContext, None]:
+    """`/graphql` with GraphiQL enabled and every operation authenticated."""
+
+    def make(subject: Subject | None) -> GraphQLContext:
+        return GraphQLContext(
+            sessions,
+            subject,
+            authorizer,
+            pseudonym_key=pseudonym_key,
+            clock=clock,
+            workflow_config=workflow_config,
+            max_page_size=max_page_size,
+        )
+
+    async def context(connection: HTTPConnection) -> GraphQLContext:
+        if isinstance(connection, WebSocket):
+            return make(None)  # authenticated in on_ws_connect, from connection_init
+        assert isinstance(connection, Request)
+        if _wants_ide(connection):
+            return make(None)
+        return make(await authenticate(validator, connection.headers.get("authorization")))
+
+    getter: Callable[..., Awaitable[GraphQLContext]] = context
+    return AuthenticatedGraphQLRouter(
+        schema,
+        validator,
+        context_getter=getter,
+        graphql_ide="graphiql",
+        subscription_protocols=("graphql-transport-ws",),
+    )
