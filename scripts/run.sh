@@ -19,10 +19,16 @@ curl -fsS -H 'Content-Type: text/plain' --data-binary @samples/squid-access.log 
   "$INGEST/v1/schools/elms-farm/squid" >&2
 echo >&2
 
+# GraphQL needs a bearer token: in dev the case-service trusts the dev OIDC issuer (dev-oidc).
+mint_token() {
+  .venv/bin/python -m case_service.auth.dev_issuer --key-file "$LOCAL/dev-oidc/signing-key.pem" \
+    token "$@"
+}
+TOKEN="$(mint_token --role hr --school elms-farm --ttl 28800)"
 count_cases() {
-  curl -fsS -H 'Content-Type: application/json' "$CASES/graphql" \
-    -d '{"query":"{ cases(schoolId: \"elms-farm\") { id } }"}' |
-    python3 -c 'import json, sys; print(len(json.load(sys.stdin)["data"]["cases"]))'
+  curl -fsS -H 'Content-Type: application/json' -H "Authorization: Bearer $TOKEN" "$CASES/graphql" \
+    -d '{"query":"{ cases(first: 100, where: {schoolId: \"elms-farm\"}) { nodes { id } } }"}' |
+    python3 -c 'import json, sys; print(len(json.load(sys.stdin)["data"]["cases"]["nodes"]))'
 }
 # The sample holds two social-networking visits by two people: two cases once they are judged.
 has_cases() { (($(count_cases) >= 2)); }
@@ -32,6 +38,11 @@ cat <<MSG
 
 Invigilator is running (stop it with 'make stop').
   GraphiQL (trust IT ops console):  $CASES/graphql    cases for elms-farm: $(count_cases)
+  GraphQL needs a bearer token from the dev OIDC issuer (http://127.0.0.1:${DEV_OIDC_PORT:-18390}), e.g. HR of elms-farm:
+    TOKEN=\$(.venv/bin/python -m case_service.auth.dev_issuer --key-file .local/dev-oidc/signing-key.pem token --role hr --school elms-farm)
+    curl -H "Authorization: Bearer \$TOKEN" -H 'Content-Type: application/json' $CASES/graphql \\
+      -d '{"query":"{ cases(first: 5) { nodes { id clause stage allowedCommands { mutation } } } }"}'
+    In GraphiQL, put {"Authorization": "Bearer <token>"} in the headers pane.
   Ingest Squid lines:               curl --data-binary @access.log -H 'Content-Type: text/plain' $INGEST/v1/schools/<school>/squid
   Alert e-mails (Maildir):          $LOCAL/mail/new   (SMTP sink on 127.0.0.1:$SMTP_PORT)
   Logs and traces (JSON spans):     $LOCAL/logs/

@@ -1,16 +1,24 @@
 #!/usr/bin/env bash
 # Starts or stops the Invigilator services against the local stack (or whatever the connection
-# settings point at). Usage: services.sh start|stop|status
+# settings point at). Usage: services.sh start|stop|status|restart NAME
+#
+# dev-oidc is the local OIDC issuer the case-service trusts in dev (case_service.auth.dev_issuer,
+# http://127.0.0.1:18390, key in .local/dev-oidc/): mint a token for GraphQL with
+#   .venv/bin/python -m case_service.auth.dev_issuer --key-file .local/dev-oidc/signing-key.pem \
+#     token --role hr --school elms-farm
 set -euo pipefail
 # shellcheck source=scripts/stack/env.sh
 . "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 
-SERVICES=(case-service policy-engine alerter ingest-proxy ingest-mail ingest-endpoint ingest-directory)
+SERVICES=(dev-oidc case-service policy-engine alerter ingest-proxy ingest-mail ingest-endpoint ingest-directory)
 INGEST_PROXY_URL="http://127.0.0.1:${INGEST_PROXY_PORT:-18100}"
 INGEST_MAIL_URL="http://127.0.0.1:${INGEST_MAIL_PORT:-18110}"
 INGEST_ENDPOINT_URL="http://127.0.0.1:${INGEST_ENDPOINT_PORT:-18120}"
 INGEST_DIRECTORY_URL="http://127.0.0.1:${INGEST_DIRECTORY_PORT:-18130}"
 CASE_SERVICE_URL="http://127.0.0.1:${CASE_SERVICE_PORT:-18300}"
+DEV_OIDC_PORT="${DEV_OIDC_PORT:-18390}"
+DEV_OIDC_URL="http://127.0.0.1:$DEV_OIDC_PORT"
+DEV_OIDC_KEY="$LOCAL/dev-oidc/signing-key.pem"
 POLICY_ENGINE_URL="http://127.0.0.1:${POLICY_ENGINE_WEB_PORT:-18200}"
 
 # Spans go to each service's log as JSON lines unless the caller chose an exporter.
@@ -28,8 +36,14 @@ http_ok() { curl -fsS -o /dev/null --max-time 2 "$1"; }
 
 start_one() {
   local name="$1"
-  start_bg "$name" "$ROOT/.venv/bin/$name"
+  if [[ "$name" == dev-oidc ]]; then
+    start_bg "$name" "$ROOT/.venv/bin/python" -m case_service.auth.dev_issuer --key-file "$DEV_OIDC_KEY" \
+      serve --port "$DEV_OIDC_PORT"
+  else
+    start_bg "$name" "$ROOT/.venv/bin/$name"
+  fi
   case "$name" in
+    dev-oidc) WAIT_LOG=$name WAIT_PID_NAME=$name wait_until 30 "dev OIDC issuer ready" http_ok "$DEV_OIDC_URL/jwks.json" ;;
     case-service) WAIT_LOG=$name WAIT_PID_NAME=$name wait_until 60 "case-service ready" http_ok "$CASE_SERVICE_URL/readyz" ;;
     ingest-proxy) WAIT_LOG=$name WAIT_PID_NAME=$name wait_until 30 "ingest-proxy ready" http_ok "$INGEST_PROXY_URL/healthz" ;;
     ingest-mail) WAIT_LOG=$name WAIT_PID_NAME=$name wait_until 30 "ingest-mail ready" http_ok "$INGEST_MAIL_URL/healthz" ;;
@@ -49,7 +63,14 @@ case "${1:-}" in
   stop)
     for ((i = ${#SERVICES[@]} - 1; i >= 0; i--)); do stop_bg "${SERVICES[i]}"; done
     ;;
+  restart)
+    name="${2:-}"
+    [[ " ${SERVICES[*]} " == *" $name "* ]] || die "usage: $0 restart ${SERVICES[*]// /|}"
+    stop_bg "$name"
+    start_one "$name"
+    ;;
   status)
+    print_status dev-oidc unhealthy "$DEV_OIDC_URL" http_ok "$DEV_OIDC_URL/jwks.json" || true
     print_status case-service unhealthy "$CASE_SERVICE_URL/graphql" http_ok "$CASE_SERVICE_URL/readyz" || true
     print_status policy-engine unhealthy "$POLICY_ENGINE_URL" http_ok "$POLICY_ENGINE_URL/healthz" || true
     print_status alerter running "SMTP $SMTP_HOST:$SMTP_PORT" true || true
@@ -58,5 +79,5 @@ case "${1:-}" in
     print_status ingest-endpoint unhealthy "$INGEST_ENDPOINT_URL" http_ok "$INGEST_ENDPOINT_URL/healthz" || true
     print_status ingest-directory unhealthy "$INGEST_DIRECTORY_URL" http_ok "$INGEST_DIRECTORY_URL/healthz" || true
     ;;
-  *) die "usage: $0 start|stop|status" ;;
+  *) die "usage: $0 start|stop|status|restart NAME" ;;
 esac

@@ -12,18 +12,28 @@ from typing import Any, TypeVar
 import httpx
 import pytest
 
+from case_service.auth.dev_issuer import DevIssuer
 from policy_engine.decisions import breach_id
 from svckit.ingest import event_id
-from tests.stack import Stack
+from tests.stack import ROOT, Stack
 
 pytestmark = pytest.mark.integration
 
 T = TypeVar("T")
 CASES_QUERY = """
 query Cases($school: String) {
-  cases(schoolId: $school) { id schoolId staff clause severity status breachCount breaches { breachId } }
+  cases(first: 100, where: {schoolId: $school, clause: "NET-SOCIAL"}) {
+    nodes { id schoolId staff clause severity status breachCount breaches { breachId } }
+  }
 }
 """
+# The dev stack's case-service trusts the dev OIDC issuer (scripts/stack/services.sh: dev-oidc),
+# whose key is this file: a token minted with it is what an HR case worker of elms-farm would send.
+DEV_OIDC_KEY = ROOT / ".local" / "dev-oidc" / "signing-key.pem"
+
+
+def hr_token() -> str:
+    return DevIssuer.from_key_file(DEV_OIDC_KEY).mint("walking-skeleton-hr", ["hr"], ["elms-farm"], ttl_s=600)
 
 
 def eventually(probe: Callable[[], T | None], timeout_s: float, what: str) -> T:
@@ -62,12 +72,13 @@ def cases_with(stack: Stack, breach: str) -> list[dict[str, Any]]:
     response = httpx.post(
         f"{stack.case_service_url}/graphql",
         json={"query": CASES_QUERY, "variables": {"school": "elms-farm"}},
+        headers={"Authorization": f"Bearer {hr_token()}"},
         timeout=10,
     )
     assert response.status_code == 200, response.text
     payload = response.json()
     assert "errors" not in payload, payload
-    return [c for c in payload["data"]["cases"] if breach in {b["breachId"] for b in c["breaches"]}]
+    return [c for c in payload["data"]["cases"]["nodes"] if breach in {b["breachId"] for b in c["breaches"]}]
 
 
 def alert_with_trace(stack: Stack, trace_id: str) -> Message | None:
