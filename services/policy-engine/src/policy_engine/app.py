@@ -24,11 +24,12 @@ from invigilator.breaches.v1 import breaches_pb2
 from invigilator.events.v1 import events_pb2
 from policy_engine import telemetry
 from policy_engine.correlation import Correlator
+from policy_engine.directory import enricher, snapshots
 from policy_engine.judging import Judge, Judgement
 from policy_engine.opa import OpaClient
 from policy_engine.recovery import SeekFirstTableManager
 from policy_engine.settings import PolicyEngineSettings
-from policy_engine.state_table import DecodedStates, PartitionedTable, writing_to
+from policy_engine.state_table import DecodedStates, DirectoryTable, PartitionedTable, writing_to
 from svckit.tracing import extract_context, inject_headers
 
 log = logging.getLogger(__name__)
@@ -60,7 +61,23 @@ def create_app(settings: PolicyEngineSettings, opa: OpaClient) -> faust.App:
         web_port=settings.web_port,
         web_host=settings.web_host,
     )
-    judge = Judge(opa, Correlator(retention=timedelta(hours=settings.correlation_retention_hours)))
+    # Every worker holds the whole directory (a global table over its compacted changelog); faust
+    # recovers it before any stream runs, so events are enriched from what was known.
+    profiles = DirectoryTable(
+        app,
+        name="directory",
+        default=None,
+        partitions=settings.partitions,
+        key_type=bytes,
+        value_type=bytes,
+        help="account profile per school/account, from the directory snapshots",
+    )
+    app.tables.add(profiles)
+    judge = Judge(
+        opa,
+        Correlator(retention=timedelta(hours=settings.correlation_retention_hours)),
+        enrich=enricher(profiles),
+    )
     lag = timedelta(seconds=settings.watermark_lag_s)
     max_skew = timedelta(seconds=settings.max_clock_skew_s)
     breaches_topic = app.topic(settings.breaches_topic, value_type=bytes, key_type=bytes)
@@ -135,6 +152,8 @@ def create_app(settings: PolicyEngineSettings, opa: OpaClient) -> faust.App:
             key = message.key if isinstance(message.key, bytes) else batch.school_id.encode()
             group = by_key.setdefault(key, KeyBatch(message.partition, batch.school_id))
             group.events.extend(batch.events)
+            for profile_key, profile in snapshots(batch.events):  # before the take is judged
+                profiles[profile_key] = profile.SerializeToString()
         contexts = [extract_context(event.message.headers or []) for event in events]
         producers = [trace.get_current_span(ctx).get_span_context() for ctx in contexts]
         links = [Link(span) for span in producers if span.is_valid]

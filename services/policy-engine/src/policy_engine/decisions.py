@@ -85,6 +85,7 @@ def breaches(
                 evidence={key: str(value) for key, value in finding.get("evidence", {}).items()},
                 decision_id=decision.decision_id,
                 policy_revision=decision.policy_revision,
+                account_unknown=event.HasField("profile") and not event.profile.known,
             )
             breach.occurred_at.CopyFrom(event.occurred_at)
             breach.detected_at.FromDatetime(detected_at)

@@ -12,13 +12,14 @@ No Kafka, no clock, no storage: the caller owns the correlation state and says w
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Protocol
 
 from invigilator.breaches.v1 import breaches_pb2
 from invigilator.events.v1 import events_pb2
+from policy_engine import telemetry
 from policy_engine.correlation import CorrelationSettings, CorrelationState, Correlator
 from policy_engine.decisions import Decision, breaches, opa_input
 
@@ -49,10 +50,18 @@ class Judgement:
         self.queries += other.queries
 
 
+Enricher = Callable[[Sequence[events_pb2.Event]], int]
+
+
 class Judge:
-    def __init__(self, decider: Decider, correlator: Correlator | None = None) -> None:
+    def __init__(
+        self, decider: Decider, correlator: Correlator | None = None, enrich: Enricher | None = None
+    ) -> None:
         self._decider = decider
         self.correlator = correlator or Correlator()
+        # Sets each event's directory profile before OPA sees it (policy_engine.directory); the
+        # offline check has no directory and leaves events as they are.
+        self._enrich = enrich
         self._settings: dict[str, CorrelationSettings] = {}
 
     async def settings(self, school_id: str) -> CorrelationSettings:
@@ -72,6 +81,8 @@ class Judge:
     ) -> tuple[Judgement, Decision | None]:
         if not events:
             return Judgement(), None
+        if self._enrich is not None:
+            telemetry.unknown_accounts.add(self._enrich(events))
         decision = await self._decider.decide(opa_input(school_id, list(events)))
         found = breaches(school_id, list(events), decision, detected_at)
         return Judgement(breaches=found, errors=list(decision.errors), queries=1), decision

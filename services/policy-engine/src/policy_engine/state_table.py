@@ -8,6 +8,7 @@ that takes over a partition recovers exactly the state of that partition's keys.
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -30,6 +31,14 @@ class PartitionedTable(faust.Table[bytes, bytes]):
         if partition is None:
             raise RuntimeError("correlation state written outside `writing_to(partition)`")
         return partition
+
+
+class DirectoryTable(faust.GlobalTable):
+    """Account profiles (policy_engine.directory), on every worker. A key always goes to the same
+    changelog partition, chosen from the key itself, so compaction keeps its latest profile."""
+
+    def partition_for_key(self, key: Any) -> int | None:
+        return zlib.crc32(key) % int(self.partitions or 1)
 
 
 @contextmanager

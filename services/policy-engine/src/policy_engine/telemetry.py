@@ -17,6 +17,11 @@ take_events = meter.create_histogram(
 opa_latency = meter.create_histogram(
     "invigilator.engine.opa.duration", unit="ms", description="time for one OPA decide query"
 )
+unknown_accounts = meter.create_counter(
+    "invigilator.engine.unknown_accounts",
+    unit="{event}",
+    description="events judged whose account the directory has no snapshot of (school and account)",
+)
 breaches_produced = meter.create_counter(
     "invigilator.engine.breaches", unit="{breach}", description="breaches produced"
 )

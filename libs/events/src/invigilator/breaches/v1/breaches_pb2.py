@@ -25,7 +25,7 @@ _sym_db = _symbol_database.Default()
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n&invigilator/breaches/v1/breaches.proto\x12\x17invigilator.breaches.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xac\x04\n\x06\x42reach\x12\x11\n\tbreach_id\x18\x01 \x01(\t\x12\x0e\n\x06\x63lause\x18\x02 \x01(\t\x12\r\n\x05title\x18\x03 \x01(\t\x12\x33\n\x08severity\x18\x04 \x01(\x0e\x32!.invigilator.breaches.v1.Severity\x12-\n\x05owner\x18\x05 \x01(\x0e\x32\x1e.invigilator.breaches.v1.Owner\x12\x18\n\x10gross_misconduct\x18\x06 \x01(\x08\x12\x0c\n\x04kind\x18\x07 \x01(\t\x12\x11\n\tschool_id\x18\x08 \x01(\t\x12\x0f\n\x07\x61\x63\x63ount\x18\t \x01(\t\x12\x12\n\npolicy_ref\x18\n \x01(\t\x12\x0e\n\x06reason\x18\x0b \x01(\t\x12\x1a\n\x12\x65vidence_event_ids\x18\x0c \x03(\t\x12?\n\x08\x65vidence\x18\r \x03(\x0b\x32-.invigilator.breaches.v1.Breach.EvidenceEntry\x12/\n\x0boccurred_at\x18\x0e \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0b\x64\x65tected_at\x18\x0f \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x13\n\x0b\x64\x65\x63ision_id\x18\x10 \x01(\t\x12\x17\n\x0fpolicy_revision\x18\x11 \x01(\t\x1a/\n\rEvidenceEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01*u\n\x08Severity\x12\x18\n\x14SEVERITY_UNSPECIFIED\x10\x00\x12\x10\n\x0cSEVERITY_LOW\x10\x01\x12\x13\n\x0fSEVERITY_MEDIUM\x10\x02\x12\x11\n\rSEVERITY_HIGH\x10\x03\x12\x15\n\x11SEVERITY_CRITICAL\x10\x04*I\n\x05Owner\x12\x15\n\x11OWNER_UNSPECIFIED\x10\x00\x12\x0c\n\x08OWNER_HR\x10\x01\x12\x0c\n\x08OWNER_IT\x10\x02\x12\r\n\tOWNER_DSL\x10\x03\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n&invigilator/breaches/v1/breaches.proto\x12\x17invigilator.breaches.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xc5\x04\n\x06\x42reach\x12\x11\n\tbreach_id\x18\x01 \x01(\t\x12\x0e\n\x06\x63lause\x18\x02 \x01(\t\x12\r\n\x05title\x18\x03 \x01(\t\x12\x33\n\x08severity\x18\x04 \x01(\x0e\x32!.invigilator.breaches.v1.Severity\x12-\n\x05owner\x18\x05 \x01(\x0e\x32\x1e.invigilator.breaches.v1.Owner\x12\x18\n\x10gross_misconduct\x18\x06 \x01(\x08\x12\x0c\n\x04kind\x18\x07 \x01(\t\x12\x11\n\tschool_id\x18\x08 \x01(\t\x12\x0f\n\x07\x61\x63\x63ount\x18\t \x01(\t\x12\x12\n\npolicy_ref\x18\n \x01(\t\x12\x0e\n\x06reason\x18\x0b \x01(\t\x12\x1a\n\x12\x65vidence_event_ids\x18\x0c \x03(\t\x12?\n\x08\x65vidence\x18\r \x03(\x0b\x32-.invigilator.breaches.v1.Breach.EvidenceEntry\x12/\n\x0boccurred_at\x18\x0e \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0b\x64\x65tected_at\x18\x0f \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x13\n\x0b\x64\x65\x63ision_id\x18\x10 \x01(\t\x12\x17\n\x0fpolicy_revision\x18\x11 \x01(\t\x12\x17\n\x0f\x61\x63\x63ount_unknown\x18\x12 \x01(\x08\x1a/\n\rEvidenceEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01*u\n\x08Severity\x12\x18\n\x14SEVERITY_UNSPECIFIED\x10\x00\x12\x10\n\x0cSEVERITY_LOW\x10\x01\x12\x13\n\x0fSEVERITY_MEDIUM\x10\x02\x12\x11\n\rSEVERITY_HIGH\x10\x03\x12\x15\n\x11SEVERITY_CRITICAL\x10\x04*I\n\x05Owner\x12\x15\n\x11OWNER_UNSPECIFIED\x10\x00\x12\x0c\n\x08OWNER_HR\x10\x01\x12\x0c\n\x08OWNER_IT\x10\x02\x12\r\n\tOWNER_DSL\x10\x03\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -34,12 +34,12 @@ if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
   _globals['_BREACH_EVIDENCEENTRY']._loaded_options = None
   _globals['_BREACH_EVIDENCEENTRY']._serialized_options = b'8\001'
-  _globals['_SEVERITY']._serialized_start=659
-  _globals['_SEVERITY']._serialized_end=776
-  _globals['_OWNER']._serialized_start=778
-  _globals['_OWNER']._serialized_end=851
+  _globals['_SEVERITY']._serialized_start=684
+  _globals['_SEVERITY']._serialized_end=801
+  _globals['_OWNER']._serialized_start=803
+  _globals['_OWNER']._serialized_end=876
   _globals['_BREACH']._serialized_start=101
-  _globals['_BREACH']._serialized_end=657
-  _globals['_BREACH_EVIDENCEENTRY']._serialized_start=610
-  _globals['_BREACH_EVIDENCEENTRY']._serialized_end=657
+  _globals['_BREACH']._serialized_end=682
+  _globals['_BREACH_EVIDENCEENTRY']._serialized_start=635
+  _globals['_BREACH_EVIDENCEENTRY']._serialized_end=682
 # @@protoc_insertion_point(module_scope)

@@ -104,6 +104,7 @@ class Breach(_message.Message):
     DETECTED_AT_FIELD_NUMBER: _builtins.int
     DECISION_ID_FIELD_NUMBER: _builtins.int
     POLICY_REVISION_FIELD_NUMBER: _builtins.int
+    ACCOUNT_UNKNOWN_FIELD_NUMBER: _builtins.int
     breach_id: _builtins.str
     """Hash of clause, school, account and evidence event ids: downstream dedupes on it."""
     clause: _builtins.str
@@ -121,6 +122,10 @@ class Breach(_message.Message):
     """Short reason naming the evidence field."""
     decision_id: _builtins.str
     policy_revision: _builtins.str
+    account_unknown: _builtins.bool
+    """The directory had no snapshot of the account in this school when the breach was decided: it
+    is judged all the same, and flagged (a shared, service or misspelt account, or a sync gap).
+    """
     @_builtins.property
     def evidence_event_ids(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]: ...
     @_builtins.property
@@ -151,10 +156,11 @@ class Breach(_message.Message):
         detected_at: _timestamp_pb2.Timestamp | None = ...,
         decision_id: _builtins.str = ...,
         policy_revision: _builtins.str = ...,
+        account_unknown: _builtins.bool = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["detected_at", b"detected_at", "occurred_at", b"occurred_at"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["account", b"account", "breach_id", b"breach_id", "clause", b"clause", "decision_id", b"decision_id", "detected_at", b"detected_at", "evidence", b"evidence", "evidence_event_ids", b"evidence_event_ids", "gross_misconduct", b"gross_misconduct", "kind", b"kind", "occurred_at", b"occurred_at", "owner", b"owner", "policy_ref", b"policy_ref", "policy_revision", b"policy_revision", "reason", b"reason", "school_id", b"school_id", "severity", b"severity", "title", b"title"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["account", b"account", "account_unknown", b"account_unknown", "breach_id", b"breach_id", "clause", b"clause", "decision_id", b"decision_id", "detected_at", b"detected_at", "evidence", b"evidence", "evidence_event_ids", b"evidence_event_ids", "gross_misconduct", b"gross_misconduct", "kind", b"kind", "occurred_at", b"occurred_at", "owner", b"owner", "policy_ref", b"policy_ref", "policy_revision", b"policy_revision", "reason", b"reason", "school_id", b"school_id", "severity", b"severity", "title", b"title"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 

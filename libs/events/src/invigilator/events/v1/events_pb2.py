@@ -25,45 +25,47 @@ _sym_db = _symbol_database.Default()
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\"invigilator/events/v1/events.proto\x12\x15invigilator.events.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"M\n\nEventBatch\x12\x11\n\tschool_id\x18\x01 \x01(\t\x12,\n\x06\x65vents\x18\x02 \x03(\x0b\x32\x1c.invigilator.events.v1.Event\"\x94\x03\n\x05\x45vent\x12\x10\n\x08\x65vent_id\x18\x01 \x01(\t\x12\x11\n\tschool_id\x18\x02 \x01(\t\x12\x0f\n\x07\x61\x63\x63ount\x18\x03 \x01(\t\x12/\n\x0boccurred_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x34\n\x05proxy\x18\n \x01(\x0b\x32#.invigilator.events.v1.ProxyRequestH\x00\x12\x32\n\x04mail\x18\x0b \x01(\x0b\x32\".invigilator.events.v1.MailMessageH\x00\x12\x38\n\x08\x65ndpoint\x18\x0c \x01(\x0b\x32$.invigilator.events.v1.EndpointEventH\x00\x12:\n\tdirectory\x18\r \x01(\x0b\x32%.invigilator.events.v1.DirectoryEventH\x00\x12\x39\n\x0bobservation\x18\x0e \x01(\x0b\x32\".invigilator.events.v1.ObservationH\x00\x42\t\n\x07payload\"\xc7\x01\n\x0cProxyRequest\x12\x11\n\tclient_ip\x18\x01 \x01(\t\x12\x0e\n\x06method\x18\x02 \x01(\t\x12\x0e\n\x06scheme\x18\x03 \x01(\t\x12\x0c\n\x04host\x18\x04 \x01(\t\x12\x0c\n\x04port\x18\x05 \x01(\r\x12\x0c\n\x04path\x18\x06 \x01(\t\x12\x0e\n\x06status\x18\x07 \x01(\r\x12\r\n\x05\x62ytes\x18\x08 \x01(\x04\x12\x12\n\nelapsed_ms\x18\t \x01(\r\x12\x12\n\ncategories\x18\n \x03(\t\x12\x13\n\x0bresult_code\x18\x0b \x01(\t\"\x80\x01\n\rRejectedInput\x12\x0e\n\x06\x66ormat\x18\x01 \x01(\t\x12\x11\n\tschool_id\x18\x02 \x01(\t\x12\x0b\n\x03raw\x18\x03 \x01(\x0c\x12\x0e\n\x06reason\x18\x04 \x01(\t\x12/\n\x0breceived_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xfb\x02\n\x0bMailMessage\x12\x12\n\nmessage_id\x18\x01 \x01(\t\x12\x14\n\x0c\x66rom_address\x18\x02 \x01(\t\x12\x16\n\x0esender_mailbox\x18\x03 \x01(\t\x12\n\n\x02to\x18\x04 \x03(\t\x12\n\n\x02\x63\x63\x18\x05 \x03(\t\x12\x0b\n\x03\x62\x63\x63\x18\x06 \x03(\t\x12\x0f\n\x07subject\x18\x07 \x01(\t\x12\x13\n\x0bsensitivity\x18\x08 \x01(\t\x12\x16\n\x0eprivate_marked\x18\t \x01(\x08\x12\x16\n\x0epersonal_label\x18\n \x01(\x08\x12\x36\n\x0b\x61ttachments\x18\x0b \x03(\x0b\x32!.invigilator.events.v1.Attachment\x12\x17\n\x0frecipient_count\x18\x0c \x01(\r\x12\x0e\n\x06labels\x18\r \x03(\t\x12\x37\n\tdirection\x18\x0e \x01(\x0e\x32$.invigilator.events.v1.MailDirection\x12\x15\n\rforward_depth\x18\x0f \x01(\r\"\\\n\nAttachment\x12\x11\n\tfile_name\x18\x01 \x01(\t\x12\x11\n\textension\x18\x02 \x01(\t\x12\x12\n\nsize_bytes\x18\x03 \x01(\x04\x12\x14\n\x0c\x63ontent_type\x18\x04 \x01(\t\"\x9a\x03\n\rEndpointEvent\x12\x18\n\x10windows_event_id\x18\x01 \x01(\r\x12\x10\n\x08provider\x18\x02 \x01(\t\x12\x0c\n\x04host\x18\x03 \x01(\t\x12\x10\n\x08logon_id\x18\x04 \x01(\t\x12\x12\n\nlogon_type\x18\x05 \x01(\r\x12\x17\n\x0fsubject_account\x18\x06 \x01(\t\x12\x16\n\x0etarget_account\x18\x07 \x01(\t\x12\x13\n\x0btarget_host\x18\x08 \x01(\t\x12\x0f\n\x07\x66\x61ilure\x18\t \x01(\x08\x12\x0e\n\x06status\x18\n \x01(\t\x12-\n\x06\x64\x65vice\x18\x0b \x01(\x0b\x32\x1d.invigilator.events.v1.Device\x12\x31\n\x08software\x18\x0c \x01(\x0b\x32\x1f.invigilator.events.v1.Software\x12-\n\x06threat\x18\r \x01(\x0b\x32\x1d.invigilator.events.v1.Threat\x12\x31\n\x05share\x18\x0e \x01(\x0b\x32\".invigilator.events.v1.ShareAccess\"j\n\x06\x44\x65vice\x12\x14\n\x0c\x64\x65vice_class\x18\x01 \x01(\t\x12\x11\n\tvendor_id\x18\x02 \x01(\t\x12\x12\n\nproduct_id\x18\x03 \x01(\t\x12\x0e\n\x06serial\x18\x04 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x05 \x01(\t\"O\n\x08Software\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0f\n\x07version\x18\x02 \x01(\t\x12\x11\n\tpublisher\x18\x03 \x01(\t\x12\x11\n\tfile_name\x18\x04 \x01(\t\"]\n\x06Threat\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x10\n\x08severity\x18\x02 \x01(\t\x12\x10\n\x08\x63\x61tegory\x18\x03 \x01(\t\x12\x11\n\tfile_name\x18\x04 \x01(\t\x12\x0e\n\x06\x61\x63tion\x18\x05 \x01(\t\":\n\x0bShareAccess\x12\x12\n\nshare_name\x18\x01 \x01(\t\x12\x17\n\x0frelative_target\x18\x02 \x01(\t\"\xed\x01\n\x0e\x44irectoryEvent\x12\x18\n\x10windows_event_id\x18\x01 \x01(\r\x12\x17\n\x0fsubject_account\x18\x02 \x01(\t\x12\x16\n\x0etarget_account\x18\x03 \x01(\t\x12\r\n\x05group\x18\x04 \x01(\t\x12\x41\n\x10\x61\x63\x63ount_snapshot\x18\x05 \x01(\x0b\x32\'.invigilator.events.v1.DirectoryAccount\x12>\n\x0fpassword_policy\x18\x06 \x01(\x0b\x32%.invigilator.events.v1.PasswordPolicy\"\xae\x01\n\x10\x44irectoryAccount\x12\x0f\n\x07\x61\x63\x63ount\x18\x01 \x01(\t\x12\x1c\n\x14user_account_control\x18\x02 \x01(\r\x12\r\n\x05staff\x18\x03 \x01(\x08\x12\x0e\n\x06leaver\x18\x04 \x01(\x08\x12\x35\n\x11password_last_set\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x15\n\rresultant_pso\x18\x06 \x01(\t\"d\n\x0ePasswordPolicy\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x12\n\nmin_length\x18\x02 \x01(\r\x12\x1a\n\x12\x63omplexity_enabled\x18\x03 \x01(\x08\x12\x14\n\x0c\x66ine_grained\x18\x04 \x01(\x08\"\xa1\x02\n\x0bObservation\x12\x34\n\x04type\x18\x01 \x01(\x0e\x32&.invigilator.events.v1.ObservationType\x12\x0c\n\x04\x64\x61te\x18\x02 \x01(\t\x12\x0f\n\x07minutes\x18\x03 \x01(\r\x12\r\n\x05\x63ount\x18\x04 \x01(\r\x12\x0f\n\x07seconds\x18\x05 \x01(\r\x12\r\n\x05hosts\x18\x06 \x03(\t\x12\x10\n\x08logon_id\x18\x07 \x01(\t\x12\x30\n\x0cwindow_start\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nwindow_end\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x1a\n\x12\x65vidence_event_ids\x18\n \x03(\t*\x85\x01\n\rMailDirection\x12\x1e\n\x1aMAIL_DIRECTION_UNSPECIFIED\x10\x00\x12\x1a\n\x16MAIL_DIRECTION_INBOUND\x10\x01\x12\x1b\n\x17MAIL_DIRECTION_OUTBOUND\x10\x02\x12\x1b\n\x17MAIL_DIRECTION_INTERNAL\x10\x03*\x85\x02\n\x0fObservationType\x12 \n\x1cOBSERVATION_TYPE_UNSPECIFIED\x10\x00\x12*\n&OBSERVATION_TYPE_DAILY_NONWORK_MINUTES\x10\x01\x12&\n\"OBSERVATION_TYPE_CONCURRENT_LOGONS\x10\x02\x12-\n)OBSERVATION_TYPE_SCREENSAVER_WITHOUT_LOCK\x10\x03\x12#\n\x1fOBSERVATION_TYPE_ACCESS_DENIALS\x10\x04\x12(\n$OBSERVATION_TYPE_LOGON_AFTER_MALWARE\x10\x05\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\"invigilator/events/v1/events.proto\x12\x15invigilator.events.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"M\n\nEventBatch\x12\x11\n\tschool_id\x18\x01 \x01(\t\x12,\n\x06\x65vents\x18\x02 \x03(\x0b\x32\x1c.invigilator.events.v1.Event\"\xcc\x03\n\x05\x45vent\x12\x10\n\x08\x65vent_id\x18\x01 \x01(\t\x12\x11\n\tschool_id\x18\x02 \x01(\t\x12\x0f\n\x07\x61\x63\x63ount\x18\x03 \x01(\t\x12/\n\x0boccurred_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x36\n\x07profile\x18\x05 \x01(\x0b\x32%.invigilator.events.v1.AccountProfile\x12\x34\n\x05proxy\x18\n \x01(\x0b\x32#.invigilator.events.v1.ProxyRequestH\x00\x12\x32\n\x04mail\x18\x0b \x01(\x0b\x32\".invigilator.events.v1.MailMessageH\x00\x12\x38\n\x08\x65ndpoint\x18\x0c \x01(\x0b\x32$.invigilator.events.v1.EndpointEventH\x00\x12:\n\tdirectory\x18\r \x01(\x0b\x32%.invigilator.events.v1.DirectoryEventH\x00\x12\x39\n\x0bobservation\x18\x0e \x01(\x0b\x32\".invigilator.events.v1.ObservationH\x00\x42\t\n\x07payload\"\xc7\x01\n\x0cProxyRequest\x12\x11\n\tclient_ip\x18\x01 \x01(\t\x12\x0e\n\x06method\x18\x02 \x01(\t\x12\x0e\n\x06scheme\x18\x03 \x01(\t\x12\x0c\n\x04host\x18\x04 \x01(\t\x12\x0c\n\x04port\x18\x05 \x01(\r\x12\x0c\n\x04path\x18\x06 \x01(\t\x12\x0e\n\x06status\x18\x07 \x01(\r\x12\r\n\x05\x62ytes\x18\x08 \x01(\x04\x12\x12\n\nelapsed_ms\x18\t \x01(\r\x12\x12\n\ncategories\x18\n \x03(\t\x12\x13\n\x0bresult_code\x18\x0b \x01(\t\"\x80\x01\n\rRejectedInput\x12\x0e\n\x06\x66ormat\x18\x01 \x01(\t\x12\x11\n\tschool_id\x18\x02 \x01(\t\x12\x0b\n\x03raw\x18\x03 \x01(\x0c\x12\x0e\n\x06reason\x18\x04 \x01(\t\x12/\n\x0breceived_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xfb\x02\n\x0bMailMessage\x12\x12\n\nmessage_id\x18\x01 \x01(\t\x12\x14\n\x0c\x66rom_address\x18\x02 \x01(\t\x12\x16\n\x0esender_mailbox\x18\x03 \x01(\t\x12\n\n\x02to\x18\x04 \x03(\t\x12\n\n\x02\x63\x63\x18\x05 \x03(\t\x12\x0b\n\x03\x62\x63\x63\x18\x06 \x03(\t\x12\x0f\n\x07subject\x18\x07 \x01(\t\x12\x13\n\x0bsensitivity\x18\x08 \x01(\t\x12\x16\n\x0eprivate_marked\x18\t \x01(\x08\x12\x16\n\x0epersonal_label\x18\n \x01(\x08\x12\x36\n\x0b\x61ttachments\x18\x0b \x03(\x0b\x32!.invigilator.events.v1.Attachment\x12\x17\n\x0frecipient_count\x18\x0c \x01(\r\x12\x0e\n\x06labels\x18\r \x03(\t\x12\x37\n\tdirection\x18\x0e \x01(\x0e\x32$.invigilator.events.v1.MailDirection\x12\x15\n\rforward_depth\x18\x0f \x01(\r\"\\\n\nAttachment\x12\x11\n\tfile_name\x18\x01 \x01(\t\x12\x11\n\textension\x18\x02 \x01(\t\x12\x12\n\nsize_bytes\x18\x03 \x01(\x04\x12\x14\n\x0c\x63ontent_type\x18\x04 \x01(\t\"\x9a\x03\n\rEndpointEvent\x12\x18\n\x10windows_event_id\x18\x01 \x01(\r\x12\x10\n\x08provider\x18\x02 \x01(\t\x12\x0c\n\x04host\x18\x03 \x01(\t\x12\x10\n\x08logon_id\x18\x04 \x01(\t\x12\x12\n\nlogon_type\x18\x05 \x01(\r\x12\x17\n\x0fsubject_account\x18\x06 \x01(\t\x12\x16\n\x0etarget_account\x18\x07 \x01(\t\x12\x13\n\x0btarget_host\x18\x08 \x01(\t\x12\x0f\n\x07\x66\x61ilure\x18\t \x01(\x08\x12\x0e\n\x06status\x18\n \x01(\t\x12-\n\x06\x64\x65vice\x18\x0b \x01(\x0b\x32\x1d.invigilator.events.v1.Device\x12\x31\n\x08software\x18\x0c \x01(\x0b\x32\x1f.invigilator.events.v1.Software\x12-\n\x06threat\x18\r \x01(\x0b\x32\x1d.invigilator.events.v1.Threat\x12\x31\n\x05share\x18\x0e \x01(\x0b\x32\".invigilator.events.v1.ShareAccess\"j\n\x06\x44\x65vice\x12\x14\n\x0c\x64\x65vice_class\x18\x01 \x01(\t\x12\x11\n\tvendor_id\x18\x02 \x01(\t\x12\x12\n\nproduct_id\x18\x03 \x01(\t\x12\x0e\n\x06serial\x18\x04 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x05 \x01(\t\"O\n\x08Software\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0f\n\x07version\x18\x02 \x01(\t\x12\x11\n\tpublisher\x18\x03 \x01(\t\x12\x11\n\tfile_name\x18\x04 \x01(\t\"]\n\x06Threat\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x10\n\x08severity\x18\x02 \x01(\t\x12\x10\n\x08\x63\x61tegory\x18\x03 \x01(\t\x12\x11\n\tfile_name\x18\x04 \x01(\t\x12\x0e\n\x06\x61\x63tion\x18\x05 \x01(\t\":\n\x0bShareAccess\x12\x12\n\nshare_name\x18\x01 \x01(\t\x12\x17\n\x0frelative_target\x18\x02 \x01(\t\"\xed\x01\n\x0e\x44irectoryEvent\x12\x18\n\x10windows_event_id\x18\x01 \x01(\r\x12\x17\n\x0fsubject_account\x18\x02 \x01(\t\x12\x16\n\x0etarget_account\x18\x03 \x01(\t\x12\r\n\x05group\x18\x04 \x01(\t\x12\x41\n\x10\x61\x63\x63ount_snapshot\x18\x05 \x01(\x0b\x32\'.invigilator.events.v1.DirectoryAccount\x12>\n\x0fpassword_policy\x18\x06 \x01(\x0b\x32%.invigilator.events.v1.PasswordPolicy\"P\n\x0e\x41\x63\x63ountProfile\x12\r\n\x05known\x18\x01 \x01(\x08\x12\r\n\x05staff\x18\x02 \x01(\x08\x12\x0e\n\x06leaver\x18\x03 \x01(\x08\x12\x10\n\x08\x64isabled\x18\x04 \x01(\x08\"\xae\x01\n\x10\x44irectoryAccount\x12\x0f\n\x07\x61\x63\x63ount\x18\x01 \x01(\t\x12\x1c\n\x14user_account_control\x18\x02 \x01(\r\x12\r\n\x05staff\x18\x03 \x01(\x08\x12\x0e\n\x06leaver\x18\x04 \x01(\x08\x12\x35\n\x11password_last_set\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x15\n\rresultant_pso\x18\x06 \x01(\t\"d\n\x0ePasswordPolicy\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x12\n\nmin_length\x18\x02 \x01(\r\x12\x1a\n\x12\x63omplexity_enabled\x18\x03 \x01(\x08\x12\x14\n\x0c\x66ine_grained\x18\x04 \x01(\x08\"\xa1\x02\n\x0bObservation\x12\x34\n\x04type\x18\x01 \x01(\x0e\x32&.invigilator.events.v1.ObservationType\x12\x0c\n\x04\x64\x61te\x18\x02 \x01(\t\x12\x0f\n\x07minutes\x18\x03 \x01(\r\x12\r\n\x05\x63ount\x18\x04 \x01(\r\x12\x0f\n\x07seconds\x18\x05 \x01(\r\x12\r\n\x05hosts\x18\x06 \x03(\t\x12\x10\n\x08logon_id\x18\x07 \x01(\t\x12\x30\n\x0cwindow_start\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nwindow_end\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x1a\n\x12\x65vidence_event_ids\x18\n \x03(\t*\x85\x01\n\rMailDirection\x12\x1e\n\x1aMAIL_DIRECTION_UNSPECIFIED\x10\x00\x12\x1a\n\x16MAIL_DIRECTION_INBOUND\x10\x01\x12\x1b\n\x17MAIL_DIRECTION_OUTBOUND\x10\x02\x12\x1b\n\x17MAIL_DIRECTION_INTERNAL\x10\x03*\x85\x02\n\x0fObservationType\x12 \n\x1cOBSERVATION_TYPE_UNSPECIFIED\x10\x00\x12*\n&OBSERVATION_TYPE_DAILY_NONWORK_MINUTES\x10\x01\x12&\n\"OBSERVATION_TYPE_CONCURRENT_LOGONS\x10\x02\x12-\n)OBSERVATION_TYPE_SCREENSAVER_WITHOUT_LOCK\x10\x03\x12#\n\x1fOBSERVATION_TYPE_ACCESS_DENIALS\x10\x04\x12(\n$OBSERVATION_TYPE_LOGON_AFTER_MALWARE\x10\x05\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'invigilator.events.v1.events_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_MAILDIRECTION']._serialized_start=2958
-  _globals['_MAILDIRECTION']._serialized_end=3091
-  _globals['_OBSERVATIONTYPE']._serialized_start=3094
-  _globals['_OBSERVATIONTYPE']._serialized_end=3355
+  _globals['_MAILDIRECTION']._serialized_start=3096
+  _globals['_MAILDIRECTION']._serialized_end=3229
+  _globals['_OBSERVATIONTYPE']._serialized_start=3232
+  _globals['_OBSERVATIONTYPE']._serialized_end=3493
   _globals['_EVENTBATCH']._serialized_start=94
   _globals['_EVENTBATCH']._serialized_end=171
   _globals['_EVENT']._serialized_start=174
-  _globals['_EVENT']._serialized_end=578
-  _globals['_PROXYREQUEST']._serialized_start=581
-  _globals['_PROXYREQUEST']._serialized_end=780
-  _globals['_REJECTEDINPUT']._serialized_start=783
-  _globals['_REJECTEDINPUT']._serialized_end=911
-  _globals['_MAILMESSAGE']._serialized_start=914
-  _globals['_MAILMESSAGE']._serialized_end=1293
-  _globals['_ATTACHMENT']._serialized_start=1295
-  _globals['_ATTACHMENT']._serialized_end=1387
-  _globals['_ENDPOINTEVENT']._serialized_start=1390
-  _globals['_ENDPOINTEVENT']._serialized_end=1800
-  _globals['_DEVICE']._serialized_start=1802
-  _globals['_DEVICE']._serialized_end=1908
-  _globals['_SOFTWARE']._serialized_start=1910
-  _globals['_SOFTWARE']._serialized_end=1989
-  _globals['_THREAT']._serialized_start=1991
-  _globals['_THREAT']._serialized_end=2084
-  _globals['_SHAREACCESS']._serialized_start=2086
-  _globals['_SHAREACCESS']._serialized_end=2144
-  _globals['_DIRECTORYEVENT']._serialized_start=2147
-  _globals['_DIRECTORYEVENT']._serialized_end=2384
-  _globals['_DIRECTORYACCOUNT']._serialized_start=2387
-  _globals['_DIRECTORYACCOUNT']._serialized_end=2561
-  _globals['_PASSWORDPOLICY']._serialized_start=2563
-  _globals['_PASSWORDPOLICY']._serialized_end=2663
-  _globals['_OBSERVATION']._serialized_start=2666
-  _globals['_OBSERVATION']._serialized_end=2955
+  _globals['_EVENT']._serialized_end=634
+  _globals['_PROXYREQUEST']._serialized_start=637
+  _globals['_PROXYREQUEST']._serialized_end=836
+  _globals['_REJECTEDINPUT']._serialized_start=839
+  _globals['_REJECTEDINPUT']._serialized_end=967
+  _globals['_MAILMESSAGE']._serialized_start=970
+  _globals['_MAILMESSAGE']._serialized_end=1349
+  _globals['_ATTACHMENT']._serialized_start=1351
+  _globals['_ATTACHMENT']._serialized_end=1443
+  _globals['_ENDPOINTEVENT']._serialized_start=1446
+  _globals['_ENDPOINTEVENT']._serialized_end=1856
+  _globals['_DEVICE']._serialized_start=1858
+  _globals['_DEVICE']._serialized_end=1964
+  _globals['_SOFTWARE']._serialized_start=1966
+  _globals['_SOFTWARE']._serialized_end=2045
+  _globals['_THREAT']._serialized_start=2047
+  _globals['_THREAT']._serialized_end=2140
+  _globals['_SHAREACCESS']._serialized_start=2142
+  _globals['_SHAREACCESS']._serialized_end=2200
+  _globals['_DIRECTORYEVENT']._serialized_start=2203
+  _globals['_DIRECTORYEVENT']._serialized_end=2440
+  _globals['_ACCOUNTPROFILE']._serialized_start=2442
+  _globals['_ACCOUNTPROFILE']._serialized_end=2522
+  _globals['_DIRECTORYACCOUNT']._serialized_start=2525
+  _globals['_DIRECTORYACCOUNT']._serialized_end=2699
+  _globals['_PASSWORDPOLICY']._serialized_start=2701
+  _globals['_PASSWORDPOLICY']._serialized_end=2801
+  _globals['_OBSERVATION']._serialized_start=2804
+  _globals['_OBSERVATION']._serialized_end=3093
 # @@protoc_insertion_point(module_scope)

@@ -109,6 +109,7 @@ class Event(_message.Message):
     SCHOOL_ID_FIELD_NUMBER: _builtins.int
     ACCOUNT_FIELD_NUMBER: _builtins.int
     OCCURRED_AT_FIELD_NUMBER: _builtins.int
+    PROFILE_FIELD_NUMBER: _builtins.int
     PROXY_FIELD_NUMBER: _builtins.int
     MAIL_FIELD_NUMBER: _builtins.int
     ENDPOINT_FIELD_NUMBER: _builtins.int
@@ -121,6 +122,10 @@ class Event(_message.Message):
     """Directory logon name (sAMAccountName), lower-cased; empty when the source did not say."""
     @_builtins.property
     def occurred_at(self) -> _timestamp_pb2.Timestamp: ...
+    @_builtins.property
+    def profile(self) -> Global___AccountProfile:
+        """Set by the policy engine from its directory table before judging; never by ingest."""
+
     @_builtins.property
     def proxy(self) -> Global___ProxyRequest: ...
     @_builtins.property
@@ -138,15 +143,16 @@ class Event(_message.Message):
         school_id: _builtins.str = ...,
         account: _builtins.str = ...,
         occurred_at: _timestamp_pb2.Timestamp | None = ...,
+        profile: Global___AccountProfile | None = ...,
         proxy: Global___ProxyRequest | None = ...,
         mail: Global___MailMessage | None = ...,
         endpoint: Global___EndpointEvent | None = ...,
         directory: Global___DirectoryEvent | None = ...,
         observation: Global___Observation | None = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _typing.Literal["directory", b"directory", "endpoint", b"endpoint", "mail", b"mail", "observation", b"observation", "occurred_at", b"occurred_at", "payload", b"payload", "proxy", b"proxy"]  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["directory", b"directory", "endpoint", b"endpoint", "mail", b"mail", "observation", b"observation", "occurred_at", b"occurred_at", "payload", b"payload", "profile", b"profile", "proxy", b"proxy"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["account", b"account", "directory", b"directory", "endpoint", b"endpoint", "event_id", b"event_id", "mail", b"mail", "observation", b"observation", "occurred_at", b"occurred_at", "payload", b"payload", "proxy", b"proxy", "school_id", b"school_id"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["account", b"account", "directory", b"directory", "endpoint", b"endpoint", "event_id", b"event_id", "mail", b"mail", "observation", b"observation", "occurred_at", b"occurred_at", "payload", b"payload", "profile", b"profile", "proxy", b"proxy", "school_id", b"school_id"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     _WhichOneofReturnType_payload: _TypeAlias = _typing.Literal["proxy", "mail", "endpoint", "directory", "observation"]  # noqa: Y015
     _WhichOneofArgType_payload: _TypeAlias = _typing.Literal["payload", b"payload"]  # noqa: Y015
@@ -591,6 +597,39 @@ class DirectoryEvent(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___DirectoryEvent: _TypeAlias = DirectoryEvent  # noqa: Y015
+
+@_typing.final
+class AccountProfile(_message.Message):
+    """What the directory says about an event's account in the event's school, as the policy engine
+    enriches it (the latest snapshot of the account); `known` false: no snapshot of that account.
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    KNOWN_FIELD_NUMBER: _builtins.int
+    STAFF_FIELD_NUMBER: _builtins.int
+    LEAVER_FIELD_NUMBER: _builtins.int
+    DISABLED_FIELD_NUMBER: _builtins.int
+    known: _builtins.bool
+    staff: _builtins.bool
+    leaver: _builtins.bool
+    disabled: _builtins.bool
+    """userAccountControl 0x2."""
+    def __init__(
+        self,
+        *,
+        known: _builtins.bool = ...,
+        staff: _builtins.bool = ...,
+        leaver: _builtins.bool = ...,
+        disabled: _builtins.bool = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["disabled", b"disabled", "known", b"known", "leaver", b"leaver", "staff", b"staff"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___AccountProfile: _TypeAlias = AccountProfile  # noqa: Y015
 
 @_typing.final
 class DirectoryAccount(_message.Message):
