@@ -43,6 +43,7 @@ class FakeDecider:
         self.inputs: list[dict[str, Any]] = []
         self.school_reads = 0
         self.error = error
+        self.revision = "rev-1"
 
     async def decide(self, opa_input: dict[str, Any]) -> Decision:
         self.inputs.append(opa_input)
@@ -55,7 +56,7 @@ class FakeDecider:
             },
             errors=[self.error] if self.error else [],
             decision_id=f"decision-{len(self.inputs)}",
-            policy_revision="rev-1",
+            policy_revision=self.revision,
             nonwork=frozenset(
                 index
                 for index, event in enumerate(events)
@@ -134,6 +135,19 @@ async def test_the_state_carries_over_between_batches() -> None:
     assert decider.school_reads == 1  # the school's settings are read once
     judge.forget_settings()
     await judge.judge("elms-farm", [], state, DETECTED)
+    assert decider.school_reads == 2
+
+
+async def test_settings_are_read_again_after_opa_answers_under_a_new_bundle() -> None:
+    decider = FakeDecider()
+    judge, state = Judge(decider), CorrelationState()
+    events = browsing(["work.example"] * 3)
+    await judge.judge("elms-farm", events[:1], state, DETECTED)
+    await judge.judge("elms-farm", events[1:2], state, DETECTED)
+    assert decider.school_reads == 1
+    decider.revision = "rev-2"  # someone edited policies-rego/data; OPA loaded the new bundle
+    await judge.judge("elms-farm", events[1:2], state, DETECTED)  # answered under rev-2
+    await judge.judge("elms-farm", events[2:], state, DETECTED)
     assert decider.school_reads == 2
 
 

@@ -62,6 +62,7 @@ class Judge:
         # Sets each event's directory profile before OPA sees it (policy_engine.directory); the
         # offline check has no directory and leaves events as they are.
         self._enrich = enrich
+        self._revision: str | None = None  # the policy bundle the settings were read under
         self._settings: dict[str, CorrelationSettings] = {}
 
     async def settings(self, school_id: str) -> CorrelationSettings:
@@ -76,6 +77,13 @@ class Judge:
         """A new policy bundle was loaded: read each school's settings again."""
         self._settings.clear()
 
+    def _saw_revision(self, revision: str) -> None:
+        """OPA answered under `revision`: when the bundle changed since the settings were read
+        (a school's timezone or thresholds edited), they are read again from the next query on."""
+        if self._revision is not None and revision != self._revision:
+            self.forget_settings()
+        self._revision = revision
+
     async def _decide(
         self, school_id: str, events: Sequence[events_pb2.Event], detected_at: datetime
     ) -> tuple[Judgement, Decision | None]:
@@ -84,6 +92,7 @@ class Judge:
         if self._enrich is not None:
             telemetry.unknown_accounts.add(self._enrich(events))
         decision = await self._decider.decide(opa_input(school_id, list(events)))
+        self._saw_revision(decision.policy_revision)
         found = breaches(school_id, list(events), decision, detected_at)
         return Judgement(breaches=found, errors=list(decision.errors), queries=1), decision
 
