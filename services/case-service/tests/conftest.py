@@ -2,8 +2,8 @@
 
 import os
 import uuid
-from collections.abc import AsyncIterator, Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote
@@ -12,6 +12,7 @@ import httpx
 import pytest
 import sqlalchemy as sa
 from google.protobuf.timestamp_pb2 import Timestamp
+from strawberry.utils.str_converters import to_camel_case
 
 from case_service.app import create_app
 from case_service.auth.dev_issuer import DevIssuer
@@ -23,6 +24,7 @@ from case_service.db.store import store_breach
 from case_service.domain.breaches import parse_breach
 from case_service.domain.pseudonym import pseudonym
 from case_service.settings import DEV_DATABASE_URL, CaseServiceSettings
+from case_service.workflow import COMMANDS_BY_NAME
 from invigilator.breaches.v1 import breaches_pb2
 
 BreachFactory = Callable[..., breaches_pb2.Breach]
@@ -174,3 +176,88 @@ async def api(gql_database_url: str, issuer: DevIssuer) -> AsyncIterator[Api]:
         async with httpx.AsyncClient(transport=transport, base_url="http://case-service") as client:
             yield Api(client, issuer, make_sessionmaker(seed_engine), clock)
         await seed_engine.dispose()
+
+
+# Walking a case through its workflow over GraphQL -------------------------------------------
+
+
+def _has_fields(kind: type) -> bool:
+    return any(f.name != "actor" for f in fields(kind))
+
+
+INPUT_TYPES = {to_camel_case(name): f"{kind.__name__}Input" for name, kind in COMMANDS_BY_NAME.items()}
+NO_INPUT = {to_camel_case(kind.name) for kind in COMMANDS_BY_NAME.values() if not _has_fields(kind)}
+RESULT = "case { version track stage status owner } events { kind actor } decisionId"
+
+
+def mutation_text(mutation: str) -> str:
+    if mutation in NO_INPUT:
+        return f"mutation($id: ID!) {{ {mutation}(caseId: $id) {{ {RESULT} }} }}"
+    return (
+        f"mutation($id: ID!, $input: {INPUT_TYPES[mutation]}!) "
+        f"{{ {mutation}(caseId: $id, input: $input) {{ {RESULT} }} }}"
+    )
+
+
+# A step: (actor, mutation, input or None, the time the clock reads) — the actor takes the mutation.
+Step = tuple[str, str, dict[str, Any] | None, datetime]
+
+
+@dataclass
+class Walker:
+    """One case, moved on by people whose tokens carry `roles_of(actor)` in `school`."""
+
+    api: Api
+    case_id: str
+    school: str
+    roles_of: Callable[[str], list[str]]
+
+    async def send(self, step: Step) -> dict[str, Any]:
+        actor, mutation, given, at = step
+        self.api.clock.now = at
+        token = self.api.token(actor, self.roles_of(actor), [self.school])
+        variables: dict[str, Any] = {"id": self.case_id}
+        if given is not None:
+            variables["input"] = given
+        return await self.api.gql(token, mutation_text(mutation), variables)
+
+    async def do(self, *steps: Step) -> dict[str, Any]:
+        """Take every step; each must succeed. The last one's result."""
+        result: dict[str, Any] = {}
+        for step in steps:
+            body = await self.send(step)
+            assert "errors" not in body, (step, body["errors"])
+            result = body["data"][step[1]]
+        return result
+
+    async def refused(self, step: Step) -> dict[str, Any]:
+        """The step must be refused by a guard; the error's extensions."""
+        body = await self.send(step)
+        assert body["data"] is None, body
+        (error,) = body["errors"]
+        assert error["extensions"]["code"] == "GUARD_REFUSED", error
+        assert error["message"], error
+        return {"message": error["message"], **error["extensions"]}
+
+
+def hr_roles(actor: str) -> list[str]:
+    """Who is who in the tests: head-1 is the Headteacher, dsl-1 the DSL, everyone else HR."""
+    return {"head-1": ["headteacher"], "dsl-1": ["dsl"]}.get(actor, ["hr"])
+
+
+OpenCase = Callable[..., Awaitable[Walker]]
+
+
+@pytest.fixture
+def open_case(api: Api, make_breach: BreachFactory) -> OpenCase:
+    """`await open_case(school=..., roles_of=..., **breach fields)`: a case opened on Monday 2 March
+    2026 at 09:00 by ingesting a breach, and a Walker to move it on."""
+
+    async def make(
+        school: str = "elms-farm", roles_of: Callable[[str], list[str]] = hr_roles, **breach: Any
+    ) -> Walker:
+        api.clock.now = datetime(2026, 3, 2, 9, tzinfo=UTC)
+        case_id = await api.seed(make_breach, school_id=school, **breach)
+        return Walker(api, case_id, school, roles_of)
+
+    return make
