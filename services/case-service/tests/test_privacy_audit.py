@@ -60,6 +60,32 @@ def test_migrations_match_the_models(database_url: str) -> None:
     command.check(alembic_config(database_url))
 
 
+def test_privacy_migration_goes_down_and_up_again(own_url: str) -> None:
+    config = alembic_config(own_url)
+    command.downgrade(config, "0002_workflow")
+    engine = sa.create_engine(own_url)
+    try:
+        with engine.connect() as connection:
+            tables = set(sa.inspect(connection).get_table_names())
+            assert "audit_log" not in tables
+            assert "cases" in tables
+        command.upgrade(config, "head")
+        with engine.connect() as connection:
+            assert {
+                "audit_log",
+                "identity_reveals",
+                "content_access",
+                "spot_checks",
+                "subject_access_requests",
+            } <= set(sa.inspect(connection).get_table_names())
+            triggers = connection.execute(
+                sa.text("SELECT tgname FROM pg_trigger WHERE tgrelid = 'audit_log'::regclass ORDER BY tgname")
+            ).scalars()
+            assert list(triggers) == ["audit_log_no_truncate", "audit_log_no_update_delete"]
+    finally:
+        engine.dispose()
+
+
 async def test_entries_chain_and_verify(engine: AsyncEngine) -> None:
     sessions = make_sessionmaker(engine)
     case_id = uuid.uuid4()

@@ -100,7 +100,10 @@ async def purge(
                 break
         while True:
             async with sessions() as session, session.begin():
-                ids = list((await session.scalars(_left_with_nothing().limit(batch_size))).all())
+                # Locked and skipped when locked: a breach being ingested for the person right now
+                # holds its staff row (the foreign key check), so that person is left alone.
+                people = _left_with_nothing().limit(batch_size).with_for_update(skip_locked=True)
+                ids = list((await session.scalars(people)).all())
                 if ids:
                     identities += await _delete(
                         session, delete(StaffIdentity).where(StaffIdentity.staff_id.in_(ids))
