@@ -98,6 +98,27 @@ def read_breaches(
     return found
 
 
+def collect_breaches(
+    consumer: Consumer, wanted: Collection[tuple[str, str]], settle_s: float, limit_s: float
+) -> dict[tuple[str, str], list[breaches_pb2.Breach]]:
+    """Every breach of the wanted (account, clause) pairs, read together (reading one pair after
+    another would skip the others' breaches), until each came and then none for `settle_s`."""
+    found: dict[tuple[str, str], list[breaches_pb2.Breach]] = {pair: [] for pair in wanted}
+    deadline = time.monotonic() + limit_s
+    quiet_since = time.monotonic()
+    while time.monotonic() < deadline:
+        message = consumer.poll(0.5)
+        value = message.value() if message is not None and not message.error() else None
+        if value is not None:
+            breach = breaches_pb2.Breach.FromString(value)
+            if (breach.account, breach.clause) in found:
+                found[breach.account, breach.clause].append(breach)
+                quiet_since = time.monotonic()
+        elif all(found.values()) and time.monotonic() - quiet_since > settle_s:
+            break
+    return found
+
+
 @dataclass
 class BreachTally:
     """Every breach of this test's accounts (names starting with `prefix`) that reaches

@@ -3,7 +3,6 @@ the trust's LDIF export names is judged as known; an account the directory never
 all the same and its breach flagged (Breach.account_unknown); and the table, a global table over
 a compacted changelog, comes back after the engine restarts."""
 
-import time
 import uuid
 from datetime import UTC, datetime
 
@@ -11,9 +10,9 @@ import httpx
 import pytest
 from confluent_kafka import Consumer
 
-from invigilator.breaches.v1 import breaches_pb2
 from tests.integration.engine_helpers import (
     breaches_from_now,
+    collect_breaches,
     post,
     squid_line,
     wait_until_engine_committed,
@@ -33,20 +32,11 @@ def ldif_entry(account: str) -> str:
     )
 
 
-def flags(consumer: Consumer, accounts: set[str], limit_s: float = 60.0) -> dict[str, bool]:
-    """The NET-SOCIAL breaches of `accounts` to come, one each: account → flagged as unknown?"""
-    found: dict[str, bool] = {}
-    deadline = time.monotonic() + limit_s
-    while found.keys() != accounts and time.monotonic() < deadline:
-        message = consumer.poll(0.5)
-        value = message.value() if message is not None and not message.error() else None
-        if value is None:
-            continue
-        breach = breaches_pb2.Breach.FromString(value)
-        if breach.account in accounts and breach.clause == "NET-SOCIAL":
-            assert breach.account not in found, f"a second breach for {breach.account}"
-            found[breach.account] = breach.account_unknown
-    return found
+def flags(consumer: Consumer, accounts: set[str]) -> dict[str, bool]:
+    """The one NET-SOCIAL breach to come for each account: is it flagged as an unknown account?"""
+    found = collect_breaches(consumer, [(account, "NET-SOCIAL") for account in accounts], 2, 60)
+    assert all(len(breaches) == 1 for breaches in found.values()), found
+    return {account: breaches[0].account_unknown for (account, _), breaches in found.items()}
 
 
 def test_known_accounts_are_enriched_and_unknown_ones_flagged_also_after_a_restart(stack: Stack) -> None:
