@@ -169,7 +169,7 @@ async def resolve_cases(
     async with context.sessions() as session:
         rows = (await session.scalars(statement)).all()
     page = rows[:first]
-    edges = [CaseEdge(cursor=encode_cursor(row), node=Case(row=row)) for row in page]
+    edges = [CaseEdge(cursor=encode_cursor(row), node=Case.of(row)) for row in page]
     return CaseConnection(
         edges=edges,
         page_info=PageInfo(has_next_page=len(rows) > first, end_cursor=edges[-1].cursor if edges else None),
@@ -192,7 +192,7 @@ async def visible_case(context: GraphQLContext, case_id: str) -> models.Case | N
 
 async def resolve_case(info: Info, id: strawberry.ID) -> Case | None:
     row = await visible_case(info.context, str(id))
-    return None if row is None else Case(row=row)
+    return None if row is None else Case.of(row)
 
 
 @strawberry.type

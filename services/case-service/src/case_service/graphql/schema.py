@@ -1,37 +1,22 @@
 """The GraphQL schema: the cases (queries, one mutation per workflow command, the live breach feed)
-merged with the privacy API (`graphql/privacy.py`) when present, and the limits every request
-meets (depth, tokens, aliases).
+merged with the privacy API (`graphql/privacy.py`: reveals, content access, spot checks, subject
+access requests, the audit log), and the limits every request meets (depth, tokens, aliases).
 
-Staff appear only as pseudonyms: `staff_identity` is never read by the case types.
+Staff appear only as pseudonyms in the case types: an account is served only by the privacy API's
+audited `revealedIdentity`, after an approved reveal.
 """
-
-import importlib
 
 import strawberry
 from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
 from strawberry.tools import merge_types
 
 from case_service.graphql.commands import WorkflowMutation
+from case_service.graphql.privacy import PrivacyMutation, PrivacyQuery
 from case_service.graphql.queries import CaseQuery
 from case_service.graphql.subscriptions import BreachSubscription
 
-PRIVACY_MODULE = "case_service.graphql.privacy"
-
-
-def _privacy_types() -> tuple[tuple[type, ...], tuple[type, ...]]:
-    """(PrivacyQuery,), (PrivacyMutation,) from graphql/privacy.py; nothing while it is not there."""
-    try:
-        module = importlib.import_module(PRIVACY_MODULE)
-    except ModuleNotFoundError as missing:
-        if missing.name != PRIVACY_MODULE:
-            raise
-        return (), ()
-    return (module.PrivacyQuery,), (module.PrivacyMutation,)
-
-
-_privacy_queries, _privacy_mutations = _privacy_types()
-Query = merge_types("Query", (CaseQuery, *_privacy_queries))
-Mutation = merge_types("Mutation", (WorkflowMutation, *_privacy_mutations))
+Query = merge_types("Query", (CaseQuery, PrivacyQuery))
+Mutation = merge_types("Mutation", (WorkflowMutation, PrivacyMutation))
 Subscription = merge_types("Subscription", (BreachSubscription,))
 
 MAX_DEPTH, MAX_TOKENS, MAX_ALIASES = 10, 2000, 15

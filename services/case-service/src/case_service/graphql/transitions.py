@@ -129,7 +129,7 @@ async def run_command(
         )
         for e in applied.events
     ]
-    return TransitionResult(case=Case(row=row), events=events, decision_id=decision.decision_id)
+    return TransitionResult(case=Case.of(row), events=events, decision_id=decision.decision_id)
 
 
 async def add_note(context: GraphQLContext, case_id: str, body: str) -> Case:
@@ -163,4 +163,4 @@ async def add_note(context: GraphQLContext, case_id: str, body: str) -> Case:
             details={"length": len(body)},
             decision_id=decision.decision_id,
         )
-    return Case(row=row)
+    return Case.of(row)

@@ -137,68 +137,46 @@ def _task(task: Task, now: datetime) -> TaskType:
 
 @strawberry.type
 class Case:
+    # Plain fields, copied from the row once: strawberry's default resolver reads them directly,
+    # which costs far less per field than a method resolver on a page of 50 cases.
+    id: strawberry.ID
+    school_id: str
+    staff: str = strawberry.field(description="The staff member's pseudonym, never the account.")
+    clause: str
+    title: str
+    severity: str
+    owner: str = strawberry.field(description="Who acts: hr, it or dsl.")
+    status: str = strawberry.field(description="open or closed.")
+    track: str = strawberry.field(description="triage, disciplinary, grievance or safeguarding.")
+    stage: str = strawberry.field(description="The stage within the track, e.g. investigation.")
+    version: int = strawberry.field(description="Pass it back as expectedVersion to refuse a stale command.")
+    opened_at: datetime
+    updated_at: datetime
+    closed_at: datetime | None
+    breach_count: int
     row: strawberry.Private[models.Case]
     state: strawberry.Private[CaseWorkflow | None] = None
 
-    @strawberry.field
-    def id(self) -> strawberry.ID:
-        return strawberry.ID(str(self.row.id))
-
-    @strawberry.field
-    def school_id(self) -> str:
-        return self.row.school_id
-
-    @described("The staff member's pseudonym, never the account.")
-    def staff(self) -> str:
-        return self.row.staff_id
-
-    @strawberry.field
-    def clause(self) -> str:
-        return self.row.clause
-
-    @strawberry.field
-    def title(self) -> str:
-        return self.row.title
-
-    @strawberry.field
-    def severity(self) -> str:
-        return self.row.severity
-
-    @described("Who acts: hr, it or dsl.")
-    def owner(self) -> str:
-        return self.row.owner
-
-    @described("open or closed.")
-    def status(self) -> str:
-        return self.row.status
-
-    @described("triage, disciplinary, grievance or safeguarding.")
-    def track(self) -> str:
-        return self.row.track
-
-    @described("The stage within the track, e.g. investigation.")
-    def stage(self) -> str:
-        return self.row.stage
-
-    @described("Pass it back as expectedVersion to refuse a stale command.")
-    def version(self) -> int:
-        return self.row.version
-
-    @strawberry.field
-    def opened_at(self) -> datetime:
-        return self.row.opened_at
-
-    @strawberry.field
-    def updated_at(self) -> datetime:
-        return self.row.updated_at
-
-    @strawberry.field
-    def closed_at(self) -> datetime | None:
-        return self.row.closed_at
-
-    @strawberry.field
-    def breach_count(self) -> int:
-        return self.row.breach_count
+    @classmethod
+    def of(cls, row: models.Case) -> "Case":
+        return cls(
+            id=strawberry.ID(str(row.id)),
+            school_id=row.school_id,
+            staff=row.staff_id,
+            clause=row.clause,
+            title=row.title,
+            severity=row.severity,
+            owner=row.owner,
+            status=row.status,
+            track=row.track,
+            stage=row.stage,
+            version=row.version,
+            opened_at=row.opened_at,
+            updated_at=row.updated_at,
+            closed_at=row.closed_at,
+            breach_count=row.breach_count,
+            row=row,
+        )
 
     def workflow(self) -> CaseWorkflow:
         if self.state is None:
