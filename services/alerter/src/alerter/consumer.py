@@ -1,59 +1,70 @@
-"""Kafka → SMTP adapter. An offset is committed only after the SMTP server accepted the mail."""
+"""Kafka → the alerter's tables. Each case event is one database transaction (an alert and its
+outbox rows, a digest line, or a suppression count); the offset is committed only after it."""
 
 import asyncio
 import logging
 
-import aiosmtplib
-from confluent_kafka import Consumer
+from confluent_kafka import Consumer, Message
+from google.protobuf.message import DecodeError
 from opentelemetry import trace
 
-from alerter.message import compose
-from alerter.routing import TrustConfig, recipients
-from alerter.settings import AlerterSettings
+from alerter.config import TrustConfig
+from alerter.db.engine import SessionMaker
+from alerter.db.ingest import ingest_case_event
+from alerter.domain.facts import facts_from_event
+from alerter.domain.timing import Clock
+from alerter.metrics import AlerterMetrics
 from invigilator.cases.v1 import cases_pb2
 from svckit.kafka import raise_on_error
-from svckit.tracing import consumer_span, current_trace_id
+from svckit.tracing import ReceivedHeaders, consumer_span, current_trace_id
 
 log = logging.getLogger(__name__)
 tracer = trace.get_tracer(__name__)
 
 
-async def send(settings: AlerterSettings, config: TrustConfig, event: cases_pb2.CaseEvent) -> None:
-    to = recipients(config, event)
-    message = compose(config, event, to, settings.sender, current_trace_id())
-    with tracer.start_as_current_span("smtp.send", attributes={"recipients": len(to)}):
-        await aiosmtplib.send(
-            message,
-            hostname=settings.smtp_host,
-            port=settings.smtp_port,
-            start_tls=settings.smtp_starttls,
-            username=settings.smtp_username,
-            password=settings.smtp_password.get_secret_value() if settings.smtp_password else None,
-            timeout=settings.smtp_timeout_s,
-        )
-    log.info("alerted %d recipient(s) of case %s (%s)", len(to), event.case_id, event.clause)
+async def handle_case_event(
+    sessions: SessionMaker,
+    config: TrustConfig,
+    value: bytes,
+    headers: ReceivedHeaders,
+    clock: Clock,
+    metrics: AlerterMetrics,
+) -> str:
+    """One record: what it became ("immediate", "digest", "suppressed", "duplicate", "invalid")."""
+    try:
+        facts = facts_from_event(cases_pb2.CaseEvent.FromString(value))
+    except (DecodeError, ValueError) as error:
+        # Not a case event this version understands: nothing can be routed; logged, never retried.
+        log.error("unusable case event (%d bytes): %s", len(value), error)
+        metrics.case_events.add(1, {"outcome": "invalid"})
+        return "invalid"
+    with consumer_span(tracer, "alert", headers, case_id=facts.case_id, clause=facts.clause):
+        async with sessions() as session, session.begin():
+            outcome = await ingest_case_event(session, config, facts, clock(), current_trace_id())
+    metrics.case_events.add(1, {"outcome": outcome, "severity": facts.severity})
+    log.info("case event %s of case %s (%s): %s", facts.case_event_id, facts.case_id, facts.clause, outcome)
+    return outcome
 
 
-async def run(settings: AlerterSettings, config: TrustConfig, consumer: Consumer) -> None:
-    retry_s = 1.0
-    while True:
-        message = await asyncio.to_thread(consumer.poll, 1.0)
+async def consume(
+    consumer: Consumer,
+    sessions: SessionMaker,
+    config: TrustConfig,
+    clock: Clock,
+    metrics: AlerterMetrics,
+    stop: asyncio.Event,
+    wake: asyncio.Event,
+) -> None:
+    while not stop.is_set():
+        message: Message | None = await asyncio.to_thread(consumer.poll, 1.0)
         if message is None:
             continue
         raise_on_error(message)
-        event = cases_pb2.CaseEvent.FromString(message.value() or b"")
-        if event.type != cases_pb2.CASE_EVENT_TYPE_OPENED:
-            # Follow-up breaches join the open case quietly; digests and escalation come later.
-            consumer.commit(message=message, asynchronous=False)
+        if message.error() is not None:  # the end of a partition: nothing to handle
             continue
-        with consumer_span(tracer, "alert", message.headers(), case_id=event.case_id):
-            while True:
-                try:
-                    await send(settings, config, event)
-                    break
-                except (aiosmtplib.SMTPException, OSError) as error:
-                    log.warning("SMTP refused or unreachable (%s); retrying in %.0fs", error, retry_s)
-                    await asyncio.sleep(retry_s)
-                    retry_s = min(retry_s * 2, 60.0)
-        retry_s = 1.0
+        outcome = await handle_case_event(
+            sessions, config, message.value() or b"", message.headers(), clock, metrics
+        )
         consumer.commit(message=message, asynchronous=False)
+        if outcome == "immediate":
+            wake.set()

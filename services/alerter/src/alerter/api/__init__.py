@@ -1,0 +1,1 @@
+"""HTTP adapters: the FastAPI app, GraphQL (strawberry), the signed acknowledgement link."""

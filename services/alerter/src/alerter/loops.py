@@ -1,0 +1,155 @@
+"""The alerter's background work, each step callable on its own (tests drive them with a clock):
+`OutboxSender.send_due` (the outbox), `Scheduler.run_once` (digests and escalations)."""
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from opentelemetry import trace
+
+from alerter.channels.senders import Channels, SendError
+from alerter.config import TrustConfig
+from alerter.db import outbox
+from alerter.db.engine import SessionMaker
+from alerter.db.schedule import escalate_due, raise_due_digests
+from alerter.domain.timing import Clock, backoff
+from alerter.metrics import AlerterMetrics
+from alerter.render import content_for
+from alerter.settings import AlerterSettings
+
+log = logging.getLogger(__name__)
+tracer = trace.get_tracer(__name__)
+RESTART_DELAY_S = 5.0
+
+
+@dataclass
+class SendReport:
+    sent: int = 0
+    retrying: int = 0
+    failed: int = 0
+
+
+class OutboxSender:
+    def __init__(
+        self,
+        settings: AlerterSettings,
+        config: TrustConfig,
+        sessions: SessionMaker,
+        channels: Channels,
+        metrics: AlerterMetrics,
+        clock: Clock,
+    ) -> None:
+        self._settings = settings
+        self._config = config
+        self._sessions = sessions
+        self._channels = channels
+        self._metrics = metrics
+        self._clock = clock
+
+    async def send_due(self, limit: int | None = None) -> SendReport:
+        """Send rows that are due, one transaction each; a row is marked sent only after the
+        server accepted it. Stops when none is due (or after `limit`)."""
+        report = SendReport()
+        limit = limit or self._settings.send_batch_size
+        for _ in range(limit):
+            async with self._sessions() as session, session.begin():
+                now = self._clock()
+                claimed = await outbox.claim_due(session, now)
+                if claimed is None:
+                    break
+                delivery, alert = claimed
+                content = content_for(
+                    alert,
+                    delivery,
+                    self._config,
+                    self._settings.public_url,
+                    self._settings.link_key_bytes(),
+                    now,
+                )
+                attributes = {"channel": delivery.channel, "purpose": delivery.purpose}
+                try:
+                    with tracer.start_as_current_span("alert.send", attributes=attributes):
+                        await self._channels.send(delivery.channel, delivery.destination, content)
+                except SendError as error:
+                    retry = (
+                        None
+                        if error.permanent
+                        else backoff(
+                            delivery.attempts + 1, self._settings.retry_base_s, self._settings.retry_cap_s
+                        )
+                    )
+                    outbox.mark_failed(delivery, now, str(error), retry)
+                    self._metrics.delivery_errors.add(1, {**attributes, "permanent": error.permanent})
+                    if retry is None:
+                        report.failed += 1
+                        log.error(
+                            "delivery %s to %s refused for good: %s", delivery.id, delivery.channel, error
+                        )
+                    else:
+                        report.retrying += 1
+                        log.warning(
+                            "delivery %s failed (attempt %d): %s", delivery.id, delivery.attempts, error
+                        )
+                    continue
+                outbox.mark_sent(delivery, now)
+                self._metrics.deliveries_sent.add(1, attributes)
+                report.sent += 1
+        await self.refresh_failing()
+        return report
+
+    async def refresh_failing(self) -> None:
+        async with self._sessions() as session:
+            found = await outbox.failing_destinations(session, self._settings.failing_after_attempts)
+        self._metrics.failing = {(f.channel, f.destination): f.failed + f.retrying for f in found}
+
+    async def run(self, stop: asyncio.Event, wake: asyncio.Event) -> None:
+        while not stop.is_set():
+            report = await self.send_due()
+            if report.sent + report.retrying + report.failed >= self._settings.send_batch_size:
+                continue  # more may be due
+            wake.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(wake.wait(), self._settings.send_interval_s)
+
+
+class Scheduler:
+    def __init__(
+        self, config: TrustConfig, sessions: SessionMaker, metrics: AlerterMetrics, clock: Clock
+    ) -> None:
+        self._config = config
+        self._sessions = sessions
+        self._metrics = metrics
+        self._clock = clock
+
+    async def run_once(self) -> tuple[list[str], list[tuple[str, int]]]:
+        """Raise the digests and escalations due now: (digest alert ids, (alert id, step) pairs)."""
+        async with self._sessions() as session, session.begin():
+            now = self._clock()
+            digests = await raise_due_digests(session, self._config, now)
+            escalations = await escalate_due(session, self._config, now)
+        if digests:
+            self._metrics.digests.add(len(digests))
+        if escalations:
+            self._metrics.escalations.add(len(escalations))
+        return digests, escalations
+
+    async def run(self, stop: asyncio.Event, wake: asyncio.Event, interval_s: float) -> None:
+        while not stop.is_set():
+            digests, escalations = await self.run_once()
+            if digests or escalations:
+                wake.set()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), interval_s)
+
+
+async def supervise(name: str, run: Callable[[], Awaitable[None]], stop: asyncio.Event) -> None:
+    """Keep a background loop running: a crash is logged and the loop restarts after a pause."""
+    while not stop.is_set():
+        try:
+            await run()
+        except Exception:
+            log.exception("background loop %s failed; restarting in %.0fs", name, RESTART_DELAY_S)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), RESTART_DELAY_S)
