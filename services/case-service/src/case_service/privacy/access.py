@@ -5,10 +5,12 @@ The service checks its own invariants (open case, four eyes, lawful purpose, tim
 asking OPA: a mistake in either alone does not let data out.
 """
 
+import functools
 import uuid
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import Any, Concatenate, ParamSpec, Protocol, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -40,6 +42,8 @@ LAWFUL_PURPOSES = frozenset(
     }
 )
 CONTENT_ACCESS_MAX_DAYS = 30
+P = ParamSpec("P")
+T = TypeVar("T")
 
 
 class Authorize(Protocol):
@@ -107,8 +111,25 @@ def case_resource(
     return resource
 
 
+@dataclass(frozen=True)
+class Denial:
+    """What an OPA refusal leaves in the audit log (`<action>.denied`)."""
+
+    actor: str
+    action: str
+    school_id: str | None
+    case_id: uuid.UUID | None
+    staff_id: str | None
+    details: Mapping[str, Any]
+    decision_id: str | None
+
+
+def denial_of(error: BaseException) -> Denial | None:
+    denial = getattr(error, "privacy_denial", None)
+    return denial if isinstance(denial, Denial) else None
+
+
 async def authorize(
-    sessions: SessionMaker,
     authorizer: Authorize,
     subject: Subject,
     action: Action,
@@ -118,20 +139,39 @@ async def authorize(
     staff_id: str | None = None,
     details: Mapping[str, Any] | None = None,
 ) -> Decision:
-    """OPA's allowing decision; a refusal is written to the audit log (`<action>.denied`, in its own
-    transaction so it stays) before NotVisibleError / ForbiddenError propagates."""
+    """OPA's allowing decision; a refusal propagates (NotVisibleError / ForbiddenError) carrying the
+    audit entry it owes, which `audits_denials` writes once the operation's transaction is over."""
     try:
         return await authorizer.require(subject, action, resource)
     except (NotVisibleError, ForbiddenError) as error:
-        async with sessions() as session, session.begin():
-            await audit.record(
-                session,
-                actor=subject.id,
-                action=f"{action}.denied",
-                school_id=resource.get("school_id"),
-                case_id=case_id,
-                staff_id=staff_id,
-                details={**(details or {}), "reasons": list(error.decision.reasons)},
-                decision_id=error.decision.decision_id,
-            )
+        denial = Denial(
+            actor=subject.id,
+            action=f"{action}.denied",
+            school_id=resource.get("school_id"),
+            case_id=case_id,
+            staff_id=staff_id,
+            details={**(details or {}), "reasons": list(error.decision.reasons)},
+            decision_id=error.decision.decision_id,
+        )
+        setattr(error, "privacy_denial", denial)  # noqa: B010  # exceptions have no typed slot for it
         raise
+
+
+def audits_denials(
+    operation: Callable[Concatenate[SessionMaker, P], Awaitable[T]],
+) -> Callable[Concatenate[SessionMaker, P], Awaitable[T]]:
+    """Writes the audit entry of an OPA refusal in a transaction of its own, after the operation's
+    own transaction rolled back and gave its connection back (no second connection held meanwhile)."""
+
+    @functools.wraps(operation)
+    async def audited(sessions: SessionMaker, /, *args: P.args, **kwargs: P.kwargs) -> T:
+        try:
+            return await operation(sessions, *args, **kwargs)
+        except (NotVisibleError, ForbiddenError) as error:
+            denial = denial_of(error)
+            if denial is not None:
+                async with sessions() as session, session.begin():
+                    await audit.record(session, **asdict(denial))
+            raise
+
+    return audited

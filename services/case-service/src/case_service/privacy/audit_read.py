@@ -11,7 +11,7 @@ from case_service.auth.subject import Subject
 from case_service.db.engine import SessionMaker
 from case_service.db.privacy_models import AuditLog
 from case_service.privacy import audit
-from case_service.privacy.access import Authorize, authorize, now
+from case_service.privacy.access import Authorize, audits_denials, authorize, now
 
 MAX_PAGE = 500
 
@@ -25,6 +25,7 @@ class ChainStatus:
     checked_at: datetime
 
 
+@audits_denials
 async def entries(
     sessions: SessionMaker,
     authorizer: Authorize,
@@ -38,7 +39,7 @@ async def entries(
 ) -> list[audit.AuditEntry]:
     """Entries after `after_seq`, oldest first: one school's (the school's DPO) or the trust's."""
     resource = Resource(school_id=school_id) if school_id else Resource()
-    decision = await authorize(sessions, authorizer, subject, "audit.read", resource)
+    decision = await authorize(authorizer, subject, "audit.read", resource)
     statement = select(AuditLog).where(AuditLog.seq > after_seq).order_by(AuditLog.seq)
     if school_id:
         statement = statement.where(AuditLog.school_id == school_id)
@@ -62,9 +63,10 @@ async def entries(
     return found
 
 
+@audits_denials
 async def check_chain(sessions: SessionMaker, authorizer: Authorize, subject: Subject) -> ChainStatus:
     """Walk the whole chain (trust-wide `audit.read`); the check is recorded after it."""
-    decision = await authorize(sessions, authorizer, subject, "audit.read", Resource())
+    decision = await authorize(authorizer, subject, "audit.read", Resource())
     async with sessions() as session:
         broken = await audit.verify(session)
         head = await audit.head(session)

@@ -25,6 +25,7 @@ from case_service.privacy.access import (
     Authorize,
     NotFoundError,
     RefusedError,
+    audits_denials,
     authorize,
     case_resource,
     load_case,
@@ -106,6 +107,7 @@ def check_time_limit(expires_at: datetime, at: datetime) -> None:
         raise RefusedError(f"{LIMIT}: the access may last at most {CONTENT_ACCESS_MAX_DAYS} days")
 
 
+@audits_denials
 async def request_access(
     sessions: SessionMaker,
     authorizer: Authorize,
@@ -126,7 +128,6 @@ async def request_access(
         case = await load_case(session, case_id, lock=True)
         part = AccessResource(status="requested", purpose=purpose, requested_by=subject.id, grantee=grantee)
         decision = await authorize(
-            sessions,
             authorizer,
             subject,
             "content.access.request",
@@ -170,6 +171,7 @@ async def request_access(
         return view(row)
 
 
+@audits_denials
 async def decide_access(
     sessions: SessionMaker,
     authorizer: Authorize,
@@ -196,7 +198,6 @@ async def decide_access(
         part = _resource_part(row, expires_at=asked_until)
         part["status"] = "requested"
         decision = await authorize(
-            sessions,
             authorizer,
             subject,
             "content.access.approve",
@@ -235,6 +236,7 @@ async def decide_access(
         return view(row)
 
 
+@audits_denials
 async def use_access(
     sessions: SessionMaker, authorizer: Authorize, subject: Subject, *, access_id: uuid.UUID, item: str
 ) -> ContentUse:
@@ -246,7 +248,6 @@ async def use_access(
             raise NotFoundError("content access")
         case = await load_case(session, row.case_id)
         decision = await authorize(
-            sessions,
             authorizer,
             subject,
             "content.read",
@@ -274,12 +275,13 @@ async def use_access(
         return ContentUse(access=access, item=item, audit_seq=entry.seq)
 
 
+@audits_denials
 async def accesses_of_case(
     sessions: SessionMaker, authorizer: Authorize, subject: Subject, *, case_id: uuid.UUID
 ) -> list[AccessView]:
     async with sessions() as session:
         case = await load_case(session, case_id)
-        await authorize(sessions, authorizer, subject, "case.read", case_resource(case), case_id=case.id)
+        await authorize(authorizer, subject, "case.read", case_resource(case), case_id=case.id)
         rows = await session.scalars(
             select(ContentAccess).where(ContentAccess.case_id == case.id).order_by(ContentAccess.requested_at)
         )

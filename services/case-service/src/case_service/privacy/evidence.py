@@ -13,7 +13,14 @@ from case_service.auth.subject import Subject
 from case_service.db.engine import SessionMaker
 from case_service.db.models import Breach
 from case_service.privacy import audit
-from case_service.privacy.access import Authorize, authorize, case_resource, load_case, require_open
+from case_service.privacy.access import (
+    Authorize,
+    audits_denials,
+    authorize,
+    case_resource,
+    load_case,
+    require_open,
+)
 
 LIMIT = "MON-INTERNET-ON-SUSPICION"
 
@@ -37,13 +44,13 @@ class CaseEvidence:
     audit_seq: int
 
 
+@audits_denials
 async def read_evidence(
     sessions: SessionMaker, authorizer: Authorize, subject: Subject, *, case_id: uuid.UUID
 ) -> CaseEvidence:
     async with sessions() as session, session.begin():
         case = await load_case(session, case_id)
         decision = await authorize(
-            sessions,
             authorizer,
             subject,
             "evidence.read",

@@ -21,6 +21,7 @@ from case_service.privacy.access import (
     Authorize,
     NotFoundError,
     RefusedError,
+    audits_denials,
     authorize,
     case_resource,
     load_case,
@@ -71,6 +72,7 @@ def view(row: IdentityReveal) -> RevealView:
     )
 
 
+@audits_denials
 async def request_reveal(
     sessions: SessionMaker, authorizer: Authorize, subject: Subject, *, case_id: uuid.UUID, reason: str
 ) -> RevealView:
@@ -79,7 +81,6 @@ async def request_reveal(
         case = await load_case(session, case_id, lock=True)
         resource = case_resource(case, reveal=Reveal(status="requested", requested_by=subject.id))
         decision = await authorize(
-            sessions,
             authorizer,
             subject,
             "identity.reveal.request",
@@ -122,6 +123,7 @@ async def request_reveal(
         return view(row)
 
 
+@audits_denials
 async def decide_reveal(
     sessions: SessionMaker,
     authorizer: Authorize,
@@ -139,7 +141,6 @@ async def decide_reveal(
         case = await load_case(session, row.case_id, lock=True)
         resource = case_resource(case, reveal=Reveal(status="requested", requested_by=row.requested_by))
         decision = await authorize(
-            sessions,
             authorizer,
             subject,
             "identity.reveal.approve",
@@ -171,6 +172,7 @@ async def decide_reveal(
         return view(row)
 
 
+@audits_denials
 async def read_identity(
     sessions: SessionMaker, authorizer: Authorize, subject: Subject, *, case_id: uuid.UUID
 ) -> RevealedIdentity:
@@ -189,7 +191,7 @@ async def read_identity(
             reveal["status"] = own.status  # type: ignore[typeddict-item]  # requested | approved | refused
         resource = case_resource(case, reveal=reveal)
         decision = await authorize(
-            sessions, authorizer, subject, "identity.read", resource, case_id=case.id, staff_id=case.staff_id
+            authorizer, subject, "identity.read", resource, case_id=case.id, staff_id=case.staff_id
         )
         require_open(case, LIMIT)
         if own is None or own.status != "approved":
@@ -217,13 +219,14 @@ async def read_identity(
         )
 
 
+@audits_denials
 async def reveals_of_case(
     sessions: SessionMaker, authorizer: Authorize, subject: Subject, *, case_id: uuid.UUID
 ) -> list[RevealView]:
     """The reveal requests of a case, for whoever may read the case (names never appear here)."""
     async with sessions() as session:
         case = await load_case(session, case_id)
-        await authorize(sessions, authorizer, subject, "case.read", case_resource(case), case_id=case.id)
+        await authorize(authorizer, subject, "case.read", case_resource(case), case_id=case.id)
         rows = await session.scalars(
             select(IdentityReveal)
             .where(IdentityReveal.case_id == case.id)

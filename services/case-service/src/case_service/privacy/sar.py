@@ -16,7 +16,7 @@ from case_service.db.models import Staff, StaffIdentity
 from case_service.db.privacy_models import SubjectAccessRequest
 from case_service.domain.pseudonym import normalise_account, pseudonym
 from case_service.privacy import audit
-from case_service.privacy.access import Authorize, NotFoundError, RefusedError, authorize, now
+from case_service.privacy.access import Authorize, NotFoundError, RefusedError, audits_denials, authorize, now
 from case_service.privacy.deadline import days_left, overdue, sar_due
 from case_service.privacy.sar_export import collect_person
 
@@ -90,6 +90,7 @@ async def resolve_person(
     return staff_id
 
 
+@audits_denials
 async def record_request(
     sessions: SessionMaker,
     authorizer: Authorize,
@@ -101,7 +102,7 @@ async def record_request(
     account: str | None = None,
     pseudonym_key: bytes = b"",
 ) -> SarView:
-    decision = await authorize(sessions, authorizer, subject, "sar.export", _school(school_id))
+    decision = await authorize(authorizer, subject, "sar.export", _school(school_id))
     today = now().date()
     if received_on > today:
         raise RefusedError("a request cannot be received in the future")
@@ -137,6 +138,7 @@ async def record_request(
         return view(row, today)
 
 
+@audits_denials
 async def list_requests(
     sessions: SessionMaker,
     authorizer: Authorize,
@@ -147,7 +149,7 @@ async def list_requests(
     today: date | None = None,
 ) -> list[SarView]:
     """A school's requests (or the trust's, without a school), soonest due first."""
-    await authorize(sessions, authorizer, subject, "audit.read", _school(school_id))
+    await authorize(authorizer, subject, "audit.read", _school(school_id))
     today = today or now().date()
     statement = select(SubjectAccessRequest).order_by(SubjectAccessRequest.due_on, SubjectAccessRequest.id)
     if school_id:
@@ -168,13 +170,14 @@ async def _load(sessions: SessionMaker, sar_id: uuid.UUID) -> SubjectAccessReque
     return row
 
 
+@audits_denials
 async def export(
     sessions: SessionMaker, authorizer: Authorize, subject: Subject, *, sar_id: uuid.UUID
 ) -> dict[str, Any]:
     """The whole document for the request's person (JSON-ready); the export itself is audited."""
     request = await _load(sessions, sar_id)
     decision = await authorize(
-        sessions, authorizer, subject, "sar.export", _school(request.school_id), staff_id=request.staff_id
+        authorizer, subject, "sar.export", _school(request.school_id), staff_id=request.staff_id
     )
     async with sessions() as session, session.begin():
         row = await session.get(SubjectAccessRequest, sar_id, with_for_update=True)
@@ -208,12 +211,13 @@ async def export(
         return document
 
 
+@audits_denials
 async def complete_request(
     sessions: SessionMaker, authorizer: Authorize, subject: Subject, *, sar_id: uuid.UUID
 ) -> SarView:
     request = await _load(sessions, sar_id)
     decision = await authorize(
-        sessions, authorizer, subject, "sar.export", _school(request.school_id), staff_id=request.staff_id
+        authorizer, subject, "sar.export", _school(request.school_id), staff_id=request.staff_id
     )
     async with sessions() as session, session.begin():
         row = await session.get(SubjectAccessRequest, sar_id, with_for_update=True)

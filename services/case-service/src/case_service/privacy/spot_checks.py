@@ -17,7 +17,7 @@ from case_service.auth.subject import Subject
 from case_service.db.engine import SessionMaker
 from case_service.db.privacy_models import SpotCheck
 from case_service.privacy import audit
-from case_service.privacy.access import Authorize, RefusedError, authorize, now, require_text
+from case_service.privacy.access import Authorize, RefusedError, audits_denials, authorize, now, require_text
 
 MAX_SAMPLE = 500
 
@@ -49,6 +49,7 @@ def _resource(school_id: str) -> Resource:
     return Resource(school_id=school_id, owner="hr", status="open")
 
 
+@audits_denials
 async def record_spot_check(
     sessions: SessionMaker,
     authorizer: Authorize,
@@ -67,7 +68,7 @@ async def record_spot_check(
     if len(items) > MAX_SAMPLE:
         raise RefusedError(f"MON-SPOT-CHECK: a spot check samples at most {MAX_SAMPLE} items")
     decision = await authorize(
-        sessions, authorizer, subject, "case.create", _resource(school_id), details={"spot_check": scope}
+        authorizer, subject, "case.create", _resource(school_id), details={"spot_check": scope}
     )
     async with sessions() as session, session.begin():
         row = SpotCheck(
@@ -97,11 +98,12 @@ async def record_spot_check(
         return view(row)
 
 
+@audits_denials
 async def spot_checks(
     sessions: SessionMaker, authorizer: Authorize, subject: Subject, *, school_id: str
 ) -> list[SpotCheckView]:
     """A school's spot checks, newest first: for its DPO (`audit.read`)."""
-    await authorize(sessions, authorizer, subject, "audit.read", Resource(school_id=school_id))
+    await authorize(authorizer, subject, "audit.read", Resource(school_id=school_id))
     async with sessions() as session:
         rows = await session.scalars(
             select(SpotCheck).where(SpotCheck.school_id == school_id).order_by(SpotCheck.performed_at.desc())
