@@ -1,0 +1,1 @@
+"""The web workspace for HR case workers and school leaders."""
