@@ -334,3 +334,24 @@ def test_the_readme_example_is_real_output(day: dict[tuple[str, str], Run]) -> N
         assert finding in printed
     summary = block.strip().splitlines()[-1]
     assert summary == day[("elms-farm", "ecs")].stderr.strip().splitlines()[-1]
+
+
+def test_with_a_directory_each_finding_says_whether_the_account_is_known(opa: str, tmp_path: Path) -> None:
+    """--directory: the staff LDIF the engine's directory table would hold. A line of an account the
+    export does not list is still judged, and flagged."""
+    log = tmp_path / "access.log"
+    known = (
+        "1795505160.905   4658 10.20.1.24 TCP_TUNNEL/200 52325 CONNECT www.facebook.com:443 ewood"
+        " HIER_DIRECT/1.2.3.4 -"
+    )
+    log.write_text(f"{known}\n{known.replace(' ewood ', ' ghost01 ')}\n")
+    ldif = str(DAY / "elms-farm" / "staff-ou.ldif")
+    run = check("--school", "elms-farm", "--format", "squid", "--directory", ldif, "--opa", opa, str(log))
+    assert run.code == 0
+    assert {(f["account"], f["clause"], f["account_unknown"]) for f in run.findings} == {
+        ("ewood", "NET-SOCIAL", False),
+        ("ghost01", "NET-SOCIAL", True),
+    }
+    assert "accounts in the directory" in run.stderr
+    without = check("--school", "elms-farm", "--format", "squid", "--opa", opa, str(log))
+    assert all("account_unknown" not in f for f in without.findings)

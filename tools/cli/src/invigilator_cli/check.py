@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 from invigilator.breaches.v1 import breaches_pb2
 from invigilator_cli.inputs import Context, FileInput, Located, read
 from policy_engine.correlation import CorrelationState
+from policy_engine.directory import enricher, snapshots
 from policy_engine.judging import Judge, Judgement
 from policy_engine.opa import OpaClient
 
@@ -39,13 +40,18 @@ class CheckRequest:
     opa_url: str
     csv_vendor: str = "smoothwall"
     school_ou: str = ""
+    # An LDIF export of the school's staff: findings then say whether the directory knows the
+    # account (`account_unknown`), as the engine's directory table does.
+    directory: Path | None = None
 
 
 def _lower_enum(value: int, enum: Any, prefix: str) -> str:
     return str(enum.Name(value)).removeprefix(prefix).lower()
 
 
-def finding(breach: breaches_pb2.Breach, located: dict[str, Located]) -> dict[str, Any]:
+def finding(
+    breach: breaches_pb2.Breach, located: dict[str, Located], with_directory: bool = False
+) -> dict[str, Any]:
     """One output line; `source` and `ref` are those of the first event the breach cites."""
     cited = [located[event_id] for event_id in breach.evidence_event_ids if event_id in located]
     first = cited[0] if cited else None
@@ -64,7 +70,13 @@ def finding(breach: breaches_pb2.Breach, located: dict[str, Located]) -> dict[st
         "observed_at": breach.occurred_at.ToDatetime(UTC).isoformat().replace("+00:00", "Z"),
         "reason": breach.reason,
         "policy_ref": breach.policy_ref,
-    }
+    } | ({"account_unknown": breach.account_unknown} if with_directory else {})
+
+
+def directory_profiles(path: Path, context: Context) -> dict[bytes, bytes]:
+    """The account profiles an LDIF export gives, as the engine's directory table holds them."""
+    entries = read("ldif", path, context)
+    return {key: profile.SerializeToString() for key, profile in snapshots(e.event for e in entries.events)}
 
 
 async def judge_all(judge: Judge, school_id: str, events: list[Located]) -> Judgement:
@@ -103,14 +115,20 @@ async def run_check(request: CheckRequest, out: TextIO, err: TextIO) -> int:
                 f"read {path}: {len(inputs[-1].events)} events, {len(inputs[-1].unreadable)} unreadable\n"
             )
         events = [located for file_input in inputs for located in file_input.events]
-        judgement = await judge_all(Judge(opa), request.school_id, events)
+        enrich = None
+        if request.directory is not None:
+            profiles = directory_profiles(request.directory, context)
+            err.write(f"read {request.directory}: {len(profiles)} accounts in the directory\n")
+            enrich = enricher(profiles)
+        judgement = await judge_all(Judge(opa, enrich=enrich), request.school_id, events)
     finally:
         await opa.aclose()
     by_id = {located.event.event_id: located for located in events}
     for breach in sorted(
         judgement.breaches, key=lambda b: (b.occurred_at.ToDatetime(UTC), b.clause, b.account)
     ):
-        out.write(json.dumps(finding(breach, by_id), ensure_ascii=False) + "\n")
+        row = finding(breach, by_id, with_directory=request.directory is not None)
+        out.write(json.dumps(row, ensure_ascii=False) + "\n")
     _report(inputs, events, judgement, err)
     return 0
 

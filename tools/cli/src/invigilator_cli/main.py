@@ -43,6 +43,12 @@ def parser() -> argparse.ArgumentParser:
         "--ou", default="", help="the school's OU in an LDIF export (default: from the id)"
     )
     check_cmd.add_argument(
+        "--directory",
+        type=Path,
+        metavar="LDIF",
+        help="the school's staff LDIF export: each finding says if the account is unknown to it",
+    )
+    check_cmd.add_argument(
         "--policies", type=Path, default=DEFAULT_POLICIES, help="policy folder (Rego + data)"
     )
     check_cmd.add_argument("--opa", help="OPA binary (default: $OPA_BIN, `opa` on PATH, the project's)")
@@ -56,7 +62,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     top = parser()
     args = top.parse_args(argv)
     check_cmd: argparse.ArgumentParser = args.command_parser
-    missing = [str(path) for path in args.files if not path.is_file()]
+    missing = [str(path) for path in [*args.files, *filter(None, [args.directory])] if not path.is_file()]
     if missing:
         check_cmd.error(f"not a file: {', '.join(missing)}")
     schools = args.policies / "data" / "schools"
@@ -79,5 +85,6 @@ def main(argv: Sequence[str] | None = None) -> None:
             opa_url=url,
             csv_vendor=args.csv_vendor,
             school_ou=args.ou,
+            directory=args.directory,
         )
         sys.exit(check(request))
