@@ -166,7 +166,10 @@ def dev_issuer_router(issuer: DevIssuer) -> APIRouter:
 
 
 def dev_issuer_app(issuer: DevIssuer) -> FastAPI:
+    from case_service.auth.dev_login import dev_login_router  # imports this module
+
     app = FastAPI(title="invigilator dev OIDC issuer")
+    app.include_router(dev_login_router(issuer))  # first: its discovery document names the login
     app.include_router(dev_issuer_router(issuer))
     return app
 
