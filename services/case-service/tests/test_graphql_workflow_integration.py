@@ -6,6 +6,7 @@ What a step leaves behind is checked in the database: the case's version, the hi
 OPA's decision ids, tasks, decisions, letters, evidence links and the audit log.
 """
 
+import asyncio
 from datetime import UTC, datetime
 from typing import Any
 
@@ -421,3 +422,22 @@ async def test_notes_are_kept_and_a_guard_refusal_writes_nothing(api: Any, open_
     assert await rows(api, wm.CaseHistory, w.case_id) == []
     case = await case_query(api, w, "version stage history { command }")
     assert case == {"version": 0, "stage": "new", "history": []}
+
+
+async def test_two_concurrent_commands_one_wins_the_other_is_a_conflict(api: Any, open_case: Any) -> None:
+    w = await open_case()
+    await w.do(S(HR, "routeToDisciplinary", None, at(2)))
+    token = api.token(HR, ["hr"], ["elms-farm"])
+    appoint = (  # both read version 1: whichever writes second must not overwrite the first
+        "mutation($id: ID!, $who: String!) { appointInvestigator(caseId: $id, expectedVersion: 1, "
+        "input: {investigator: $who}) { case { version } } }"
+    )
+    first, second = await asyncio.gather(
+        api.gql(token, appoint, {"id": w.case_id, "who": "inv-a"}),
+        api.gql(token, appoint, {"id": w.case_id, "who": "inv-b"}),
+    )
+    outcomes = sorted([first, second], key=lambda body: "errors" in body)
+    assert outcomes[0]["data"]["appointInvestigator"]["case"]["version"] == 2
+    assert outcomes[1]["errors"][0]["extensions"]["code"] == "CONFLICT"
+    history = await rows(api, wm.CaseHistory, w.case_id)
+    assert sorted(h.version for h in history) == [1, 2]  # exactly one appointment written
