@@ -86,7 +86,11 @@ class Authenticator:
         request: Request,
         _scheme: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
     ) -> Subject:
-        header = request.headers.get("authorization")
+        return await self.authenticate(request.headers.get("authorization"))
+
+    async def authenticate(self, header: str | None) -> Subject:
+        """The subject of an `Authorization` header's value, or HTTPException 401 / 503 (also for a
+        WebSocket, whose token comes in its first message)."""
         if not header:
             raise unauthorized(None, "a bearer token is required")
         scheme, _, token = header.strip().partition(" ")

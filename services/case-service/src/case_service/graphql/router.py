@@ -10,7 +10,6 @@
   token rejects the connection.
 """
 
-import asyncio
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 
@@ -22,33 +21,12 @@ from strawberry.fastapi import GraphQLRouter
 from strawberry.types.unset import UnsetType
 
 from case_service.auth.authorizer import Authorizer
-from case_service.auth.dependencies import unauthorized, unavailable
+from case_service.auth.dependencies import Authenticator
 from case_service.auth.subject import Subject
-from case_service.auth.tokens import KeysUnavailableError, TokenError, TokenValidator
+from case_service.auth.tokens import TokenValidator
 from case_service.db.engine import SessionMaker
 from case_service.graphql.context import GraphQLContext, default_workflow_config, utc_now
 from case_service.workflow import WorkflowConfig
-
-
-def _bearer(header: str | None) -> str:
-    """The token of an `Authorization` value, or the 401 to answer."""
-    if not header:
-        raise unauthorized(None, "a bearer token is required")
-    scheme, _, token = header.strip().partition(" ")
-    token = token.strip()
-    if scheme.lower() != "bearer" or not token:
-        raise unauthorized("invalid_request", "the Authorization header must be 'Bearer <token>'")
-    return token
-
-
-async def authenticate(validator: TokenValidator, header: str | None) -> Subject:
-    token = _bearer(header)
-    try:  # PyJWKClient fetches the JWKS with urllib on a cache miss: keep it off the event loop
-        return await asyncio.to_thread(validator.subject, token)
-    except TokenError as error:
-        raise unauthorized(error.error, error.description) from None
-    except KeysUnavailableError:
-        raise unavailable("the identity provider's signing keys are unavailable") from None
 
 
 def _wants_ide(request: Request) -> bool:
@@ -60,15 +38,17 @@ def _wants_ide(request: Request) -> bool:
 
 
 class AuthenticatedGraphQLRouter(GraphQLRouter[GraphQLContext, None]):
-    def __init__(self, schema: Schema, validator: TokenValidator, **kwargs: object) -> None:
+    def __init__(self, schema: Schema, authenticator: Authenticator, **kwargs: object) -> None:
         super().__init__(schema, **kwargs)  # type: ignore[arg-type]
-        self._validator = validator
+        self._authenticator = authenticator
 
     async def on_ws_connect(self, context: GraphQLContext) -> UnsetType | dict[str, object] | None:
         params = context.connection_params if isinstance(context.connection_params, dict) else {}
         header = params.get("Authorization") or params.get("authorization")
         try:
-            context.subject = await authenticate(self._validator, header if isinstance(header, str) else None)
+            context.subject = await self._authenticator.authenticate(
+                header if isinstance(header, str) else None
+            )
         except HTTPException as refused:
             raise ConnectionRejectionError({"reason": str(refused.detail)}) from None
         return await super().on_ws_connect(context)
@@ -86,6 +66,7 @@ def graphql_router(
     max_page_size: int = 100,
 ) -> GraphQLRouter[GraphQLContext, None]:
     """`/graphql` with GraphiQL enabled and every operation authenticated."""
+    authenticator = Authenticator(validator)
 
     def make(subject: Subject | None) -> GraphQLContext:
         return GraphQLContext(
@@ -104,12 +85,12 @@ def graphql_router(
         assert isinstance(connection, Request)
         if _wants_ide(connection):
             return make(None)
-        return make(await authenticate(validator, connection.headers.get("authorization")))
+        return make(await authenticator.authenticate(connection.headers.get("authorization")))
 
     getter: Callable[..., Awaitable[GraphQLContext]] = context
     return AuthenticatedGraphQLRouter(
         schema,
-        validator,
+        authenticator,
         context_getter=getter,
         graphql_ide="graphiql",
         subscription_protocols=("graphql-transport-ws",),
