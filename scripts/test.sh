@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Every check the project has, in the order that fails fastest. Usage: test.sh all|lint|rego|unit|integration
+# Every check the project has, in the order that fails fastest. Usage: test.sh all|lint|rego|chart|unit|integration
 set -euo pipefail
 # shellcheck source=scripts/stack/env.sh
 . "$(dirname "${BASH_SOURCE[0]}")/stack/env.sh"
@@ -66,6 +66,25 @@ rego() {
   rm -f "$report"
 }
 
+chart() {
+  # The Helm chart, without a cluster: the pinned helm lints and renders every scenario; the tests
+  # validate what it renders (Kubernetes schemas, Strimzi/CloudNativePG CRDs, hardening, skaffold.yaml).
+  local start=$SECONDS values
+  ensure_helm
+  step "chart: the OPA bundle in charts/invigilator/files is fresh"
+  uv run --frozen python -m tests.chart.policy_bundle --check
+  step "chart: helm lint --strict and helm template, every scenario"
+  for values in charts/invigilator/ci/*-values.yaml charts/invigilator/values-dev.yaml; do
+    "$HELM_BIN" lint --strict charts/invigilator --values "$values" >/dev/null ||
+      { "$HELM_BIN" lint --strict charts/invigilator --values "$values"; die "helm lint failed for $values"; }
+    "$HELM_BIN" template invigilator charts/invigilator --values "$values" >/dev/null ||
+      die "helm template failed for $values"
+  done
+  step "chart tests: manifests, CRDs, hardening, services map, skaffold.yaml"
+  uv run --frozen pytest -q tests/chart
+  log "chart step: $((SECONDS - start)) s"
+}
+
 unit() {
   step "unit tests"
   uv run --frozen pytest -m "not integration" libs services tools tests/contract tests/bench
@@ -84,7 +103,7 @@ integration() {
 target="${1:-all}"
 prepare
 case "$target" in
-  all) lint; rego; unit; integration ;;
-  lint | rego | unit | integration) "$target" ;;
-  *) die "usage: $0 all|lint|rego|unit|integration" ;;
+  all) lint; rego; chart; unit; integration ;;
+  lint | rego | chart | unit | integration) "$target" ;;
+  *) die "usage: $0 all|lint|rego|chart|unit|integration" ;;
 esac

@@ -7,9 +7,10 @@
 # Tools are cached under $CACHE (outside the clone) and installed only once:
 #   opa   $CACHE/tools/opa-$OPA_VERSION/opa     (go install, ~2.5 min on 2 cores)
 #   buf   $CACHE/tools/buf-$BUF_VERSION/buf     (go install, ~2.5 min)
+#   helm  $CACHE/tools/helm-$HELM_VERSION/helm   (go install, ~2 min; `make chart`)
 #   kafka $CACHE/kafka-$KAFKA_VERSION/libs/*.jar (mvn dependency:copy-dependencies, ~40 s)
 #   postgres: Debian's `postgresql` package (apt-get) when no initdb/pg_ctl/postgres is found.
-# Exposes OPA_BIN, BUF_BIN, KAFKA_LIBS, PG_BIN.
+# Exposes OPA_BIN, BUF_BIN, HELM_BIN (ensure_helm), KAFKA_LIBS, PG_BIN.
 
 # shellcheck source=scripts/stack/env.sh
 . "$(dirname "${BASH_SOURCE[0]}")/env.sh"
@@ -103,6 +104,17 @@ ensure_buf() {
     _go_install buf "github.com/bufbuild/buf/cmd/buf@$BUF_VERSION" "$(dirname "$BUF_BIN")" --version
   fi
   export BUF_BIN
+}
+
+# ensure_helm — the pinned helm for the chart step (`scripts/test.sh chart`); not part of ensure_tools.
+ensure_helm() {
+  HELM_VERSION="${HELM_VERSION:-v3.19.2}"
+  HELM_BIN="$CACHE/tools/helm-$HELM_VERSION/helm"
+  if ! { [[ -x "$HELM_BIN" ]] && "$HELM_BIN" version >/dev/null 2>&1; } ||
+    pgrep -f "(^|/)go install helm.sh/helm/v3/cmd/helm" >/dev/null 2>&1; then
+    _go_install helm "helm.sh/helm/v3/cmd/helm@$HELM_VERSION" "$(dirname "$HELM_BIN")"
+  fi
+  export HELM_VERSION HELM_BIN
 }
 
 # ensure_kafka_libs — Kafka broker + tools jars via Maven, stamped when complete.
