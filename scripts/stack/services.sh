@@ -20,6 +20,7 @@ DEV_OIDC_PORT="${DEV_OIDC_PORT:-18390}"
 DEV_OIDC_URL="http://127.0.0.1:$DEV_OIDC_PORT"
 DEV_OIDC_KEY="$LOCAL/dev-oidc/signing-key.pem"
 POLICY_ENGINE_URL="http://127.0.0.1:${POLICY_ENGINE_WEB_PORT:-18200}"
+ALERTER_URL="http://127.0.0.1:${ALERTER_HTTP_PORT:-18400}"
 
 # Spans go to each service's log as JSON lines unless the caller chose an exporter.
 export TRACING_EXPORTER="${TRACING_EXPORTER:-console}"
@@ -31,6 +32,7 @@ export INGEST_MAIL_ENVIRONMENT="${INGEST_MAIL_ENVIRONMENT:-dev}"
 export INGEST_ENDPOINT_ENVIRONMENT="${INGEST_ENDPOINT_ENVIRONMENT:-dev}"
 export INGEST_DIRECTORY_ENVIRONMENT="${INGEST_DIRECTORY_ENVIRONMENT:-dev}"
 export ALERTER_TRUST_CONFIG="${ALERTER_TRUST_CONFIG:-$ROOT/config/trust.yaml}"
+export ALERTER_ENVIRONMENT="${ALERTER_ENVIRONMENT:-dev}"
 
 http_ok() { curl -fsS -o /dev/null --max-time 2 "$1"; }
 
@@ -50,8 +52,8 @@ start_one() {
     ingest-endpoint) WAIT_LOG=$name WAIT_PID_NAME=$name wait_until 30 "ingest-endpoint ready" http_ok "$INGEST_ENDPOINT_URL/healthz" ;;
     ingest-directory) WAIT_LOG=$name WAIT_PID_NAME=$name wait_until 30 "ingest-directory ready" http_ok "$INGEST_DIRECTORY_URL/healthz" ;;
     policy-engine) WAIT_LOG=$name WAIT_PID_NAME=$name wait_until 60 "policy-engine ready" http_ok "$POLICY_ENGINE_URL/healthz" ;;
-    # The alerter has no HTTP port: alive after its consumer started is what we can check.
-    alerter) sleep 1; WAIT_LOG=$name WAIT_PID_NAME=$name wait_until 5 "alerter running" is_running alerter ;;
+    # The alerter serves /healthz, /readyz (database and loops), GraphQL and the ack links.
+    alerter) WAIT_LOG=$name WAIT_PID_NAME=$name wait_until 60 "alerter ready" http_ok "$ALERTER_URL/readyz" ;;
   esac
 }
 
@@ -73,7 +75,7 @@ case "${1:-}" in
     print_status dev-oidc unhealthy "$DEV_OIDC_URL" http_ok "$DEV_OIDC_URL/jwks.json" || true
     print_status case-service unhealthy "$CASE_SERVICE_URL/graphql" http_ok "$CASE_SERVICE_URL/readyz" || true
     print_status policy-engine unhealthy "$POLICY_ENGINE_URL" http_ok "$POLICY_ENGINE_URL/healthz" || true
-    print_status alerter running "SMTP $SMTP_HOST:$SMTP_PORT" true || true
+    print_status alerter unhealthy "$ALERTER_URL/graphql, SMTP $SMTP_HOST:$SMTP_PORT" http_ok "$ALERTER_URL/readyz" || true
     print_status ingest-proxy unhealthy "$INGEST_PROXY_URL" http_ok "$INGEST_PROXY_URL/healthz" || true
     print_status ingest-mail unhealthy "$INGEST_MAIL_URL, SMTP 127.0.0.1:${INGEST_MAIL_SMTP_PORT:-18026}" http_ok "$INGEST_MAIL_URL/healthz" || true
     print_status ingest-endpoint unhealthy "$INGEST_ENDPOINT_URL" http_ok "$INGEST_ENDPOINT_URL/healthz" || true
