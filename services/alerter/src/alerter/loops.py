@@ -94,6 +94,14 @@ class OutboxSender:
                         )
                     continue
                 outbox.mark_sent(delivery, now)
+                log.info(
+                    "sent %s %s of alert %s by %s to %s",
+                    delivery.purpose,
+                    delivery.level or "",
+                    alert.id,
+                    delivery.channel,
+                    delivery.destination,
+                )
                 self._metrics.deliveries_sent.add(1, attributes)
                 report.sent += 1
         await self.refresh_failing()
