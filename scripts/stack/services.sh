@@ -10,12 +10,14 @@ set -euo pipefail
 # shellcheck source=scripts/stack/env.sh
 . "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 
-SERVICES=(dev-oidc case-service policy-engine alerter ingest-proxy ingest-mail ingest-endpoint ingest-directory)
+SERVICES=(dev-oidc case-service policy-engine alerter ingest-proxy ingest-mail ingest-endpoint ingest-directory web)
 INGEST_PROXY_URL="http://127.0.0.1:${INGEST_PROXY_PORT:-18100}"
 INGEST_MAIL_URL="http://127.0.0.1:${INGEST_MAIL_PORT:-18110}"
 INGEST_ENDPOINT_URL="http://127.0.0.1:${INGEST_ENDPOINT_PORT:-18120}"
 INGEST_DIRECTORY_URL="http://127.0.0.1:${INGEST_DIRECTORY_PORT:-18130}"
 CASE_SERVICE_URL="http://127.0.0.1:${CASE_SERVICE_PORT:-18300}"
+# The HR and leaders' workspace (services/web), signing in at dev-oidc.
+WEB_URL="http://127.0.0.1:${WEB_HTTP_PORT:-18500}"
 DEV_OIDC_PORT="${DEV_OIDC_PORT:-18390}"
 DEV_OIDC_URL="http://127.0.0.1:$DEV_OIDC_PORT"
 DEV_OIDC_KEY="$LOCAL/dev-oidc/signing-key.pem"
@@ -31,6 +33,7 @@ export POLICY_ENGINE_CORRELATION_RETENTION_HOURS="${POLICY_ENGINE_CORRELATION_RE
 export INGEST_MAIL_ENVIRONMENT="${INGEST_MAIL_ENVIRONMENT:-dev}"
 export INGEST_ENDPOINT_ENVIRONMENT="${INGEST_ENDPOINT_ENVIRONMENT:-dev}"
 export INGEST_DIRECTORY_ENVIRONMENT="${INGEST_DIRECTORY_ENVIRONMENT:-dev}"
+export WEB_ENVIRONMENT="${WEB_ENVIRONMENT:-dev}"
 export ALERTER_TRUST_CONFIG="${ALERTER_TRUST_CONFIG:-$ROOT/config/trust.yaml}"
 export ALERTER_ENVIRONMENT="${ALERTER_ENVIRONMENT:-dev}"
 
@@ -41,12 +44,15 @@ start_one() {
   if [[ "$name" == dev-oidc ]]; then
     start_bg "$name" "$ROOT/.venv/bin/python" -m case_service.auth.dev_issuer --key-file "$DEV_OIDC_KEY" \
       serve --port "$DEV_OIDC_PORT"
+  elif [[ "$name" == web ]]; then
+    start_bg "$name" "$ROOT/.venv/bin/invigilator-web"
   else
     start_bg "$name" "$ROOT/.venv/bin/$name"
   fi
   case "$name" in
     dev-oidc) WAIT_LOG=$name WAIT_PID_NAME=$name wait_until 30 "dev OIDC issuer ready" http_ok "$DEV_OIDC_URL/jwks.json" ;;
     case-service) WAIT_LOG=$name WAIT_PID_NAME=$name wait_until 60 "case-service ready" http_ok "$CASE_SERVICE_URL/readyz" ;;
+    web) WAIT_LOG=$name WAIT_PID_NAME=$name wait_until 60 "web workspace ready" http_ok "$WEB_URL/healthz" ;;
     ingest-proxy) WAIT_LOG=$name WAIT_PID_NAME=$name wait_until 30 "ingest-proxy ready" http_ok "$INGEST_PROXY_URL/healthz" ;;
     ingest-mail) WAIT_LOG=$name WAIT_PID_NAME=$name wait_until 30 "ingest-mail ready" http_ok "$INGEST_MAIL_URL/healthz" ;;
     ingest-endpoint) WAIT_LOG=$name WAIT_PID_NAME=$name wait_until 30 "ingest-endpoint ready" http_ok "$INGEST_ENDPOINT_URL/healthz" ;;
@@ -74,6 +80,7 @@ case "${1:-}" in
   status)
     print_status dev-oidc unhealthy "$DEV_OIDC_URL" http_ok "$DEV_OIDC_URL/jwks.json" || true
     print_status case-service unhealthy "$CASE_SERVICE_URL/graphql" http_ok "$CASE_SERVICE_URL/readyz" || true
+    print_status web unhealthy "$WEB_URL" http_ok "$WEB_URL/healthz" || true
     print_status policy-engine unhealthy "$POLICY_ENGINE_URL" http_ok "$POLICY_ENGINE_URL/healthz" || true
     print_status alerter unhealthy "$ALERTER_URL/graphql, SMTP $SMTP_HOST:$SMTP_PORT" http_ok "$ALERTER_URL/readyz" || true
     print_status ingest-proxy unhealthy "$INGEST_PROXY_URL" http_ok "$INGEST_PROXY_URL/healthz" || true
