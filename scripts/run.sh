@@ -37,6 +37,7 @@ wait_until 30 "the sample's cases to appear in the case-service" has_cases || tr
 cat <<MSG
 
 Invigilator is running (stop it with 'make stop').
+  Workspace (HR, school leaders):   http://127.0.0.1:${WEB_HTTP_PORT:-18500}    sign in on the dev issuer's page: pick a role and school
   GraphiQL (trust IT ops console):  $CASES/graphql    cases for elms-farm: $(count_cases)
   GraphQL needs a bearer token from the dev OIDC issuer (http://127.0.0.1:${DEV_OIDC_PORT:-18390}), e.g. HR of elms-farm:
     TOKEN=\$(.venv/bin/python -m case_service.auth.dev_issuer --key-file .local/dev-oidc/signing-key.pem token --role hr --school elms-farm)
