@@ -96,6 +96,7 @@ integration() {
   if ! is_running kafka; then trap 'scripts/stack/services.sh stop; scripts/stack/down.sh' EXIT; fi
   scripts/stack/up.sh
   scripts/stack/services.sh start
+  ensure_chromium # the workspace's browser tests (services/web)
   step "integration tests (real Kafka, OPA, PostgreSQL, SMTP)"
   uv run --frozen pytest -m integration services tools tests
 }

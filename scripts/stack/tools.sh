@@ -204,6 +204,18 @@ ensure_shellcheck() {
   { apt-get update -q && apt-get install -y -q shellcheck; } >&2 || die "shellcheck: apt-get install failed"
 }
 
+# ensure_chromium — Debian's Chromium, driven by Playwright in the workspace's browser tests
+# (services/web/tests, `chromium.launch(executable_path="/usr/bin/chromium")`).
+ensure_chromium() {
+  [[ -x /usr/bin/chromium ]] && return 0
+  [[ "$(id -u)" -eq 0 ]] || die "chromium not found: sudo apt-get install -y chromium"
+  command -v apt-get >/dev/null 2>&1 ||
+    die "chromium: /usr/bin/chromium not found and apt-get is unavailable: install Debian's chromium package"
+  log "chromium: installing Debian's chromium package with apt-get (a few minutes; once per machine)"
+  export DEBIAN_FRONTEND=noninteractive
+  { apt-get update -q && apt-get install -y -q chromium; } >&2 || die "chromium: apt-get install chromium failed"
+}
+
 # ensure_tools — everything the stack needs; quick no-op once installed.
 ensure_tools() {
   ensure_kafka_libs
