@@ -31,7 +31,8 @@ def test_own_version_table_and_tables_down_and_up(database_url: str) -> None:
     def tables() -> set[str]:
         with engine.connect() as connection:
             rows = connection.execute(
-                sa.text("SELECT table_name FROM information_schema.tables WHERE table_schema = :s"), {"s": schema}
+                sa.text("SELECT table_name FROM information_schema.tables WHERE table_schema = :s"),
+                {"s": schema},
             )
             return {row[0] for row in rows}
 
@@ -48,7 +49,9 @@ def test_own_version_table_and_tables_down_and_up(database_url: str) -> None:
             "alerter_ack_audit",
         }
         with engine.connect() as connection:
-            other = connection.execute(sa.text(f'SELECT version_num FROM "{schema}".alembic_version')).scalar()
+            other = connection.execute(
+                sa.text(f'SELECT version_num FROM "{schema}".alembic_version')
+            ).scalar()
         assert other == "0003"  # the other service's revision is untouched
         command.downgrade(alembic_config(url), "base")
         assert tables() == {"alembic_version", VERSION_TABLE}
