@@ -20,6 +20,26 @@ NAMESPACE = "invigilator"
 Manifest = dict[str, Any]
 
 
+class StrictLoader(yaml.SafeLoader):
+    """A YAML loader that refuses duplicate keys (kubectl and the API server's decoder refuse them too)."""
+
+
+def _no_duplicates(loader: StrictLoader, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+    keys = [loader.construct_object(key, deep=deep) for key, _ in node.value]
+    duplicates = sorted({str(key) for key in keys if keys.count(key) > 1})
+    if duplicates:
+        raise yaml.constructor.ConstructorError(None, None, f"duplicate keys {duplicates}", node.start_mark)
+    return loader.construct_mapping(node, deep)
+
+
+StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _no_duplicates)
+
+
+def load_documents(text: str) -> list[Manifest]:
+    """Every non-empty YAML document of a render, refusing duplicate keys."""
+    return [doc for doc in yaml.load_all(text, Loader=StrictLoader) if doc]
+
+
 def helm_bin() -> str:
     """HELM_BIN (scripts/test.sh exports it after ensure_helm), else the cache path, else PATH."""
     candidates = [
@@ -55,7 +75,7 @@ def template(*values: Path, extra: tuple[str, ...] = ()) -> list[Manifest]:
     result = run_helm(*args, *extra)
     if result.returncode != 0:
         raise AssertionError(f"helm template {' '.join(map(str, values))} failed:\n{result.stderr}")
-    return [doc for doc in yaml.safe_load_all(result.stdout) if doc]
+    return load_documents(result.stdout)
 
 
 @functools.cache

@@ -12,6 +12,7 @@ from typing import Any
 
 import kubernetes_validate  # type: ignore[import-untyped]
 import pytest
+import yaml
 
 from tests.chart import crds
 from tests.chart.hardening import pod_violations
@@ -20,6 +21,7 @@ from tests.chart.helm import (
     KUBERNETES_VERSION,
     Manifest,
     chart_values,
+    load_documents,
     pod_specs,
     rendered,
     scenarios,
@@ -67,6 +69,11 @@ def test_kubernetes_objects_validate(scenario: str) -> None:
             errors.append(f"{doc['kind']}/{doc['metadata']['name']}: {error}")
     assert not errors, "\n".join(errors)
     assert checked >= 5 * len(enabled_services(scenario))
+
+
+def test_duplicate_keys_are_refused() -> None:
+    with pytest.raises(yaml.constructor.ConstructorError, match="duplicate keys"):
+        load_documents("metadata:\n  labels:\n    a: 1\n    a: 2\n")
 
 
 def test_kubernetes_validation_can_fail() -> None:
@@ -226,8 +233,12 @@ def test_kafka_users_hold_exactly_their_acls(scenario: str) -> None:
     if not authenticated:
         assert users == {}
         return
-    assert set(users) == {f"invigilator-{name}" for name in enabled_services(scenario)}
-    for name in enabled_services(scenario):
+    kafka_users = [
+        name for name in enabled_services(scenario) if any(values["services"][name]["kafka"].values())
+    ]
+    assert "web" not in kafka_users
+    assert set(users) == {f"invigilator-{name}" for name in kafka_users}
+    for name in kafka_users:
         wanted = values["services"][name]["kafka"]
         acls = users[f"invigilator-{name}"]["spec"]["authorization"]["acls"]
         got = {
@@ -266,6 +277,9 @@ def test_services_reach_kafka_and_postgres_as_configured(scenario: str) -> None:
         if name not in values["services"]:
             continue
         env = {e["name"]: e for e in pod["containers"][0]["env"]}
+        if not any(values["services"][name]["kafka"].values()):
+            assert not [variable for variable in env if variable.startswith("KAFKA_")], name
+            continue
         bootstrap = env["KAFKA_BOOTSTRAP_SERVERS"]["value"]
         if values["kafka"]["mode"] == "strimzi":
             assert bootstrap.startswith(f"{values['kafka']['strimzi']['clusterName']}-kafka-bootstrap:")

@@ -41,6 +41,11 @@ app.kubernetes.io/instance: {{ .root.Release.Name }}
 {{- end -}}
 {{- end -}}
 
+{{/* Whether a service uses Kafka at all (its block lists topics, groups or prefixes); call with the block. */}}
+{{- define "invigilator.usesKafka" -}}
+{{- if or .kafka.produces .kafka.consumes .kafka.groups .kafka.topicPrefixes -}}true{{- end -}}
+{{- end -}}
+
 {{/* Kafka environment of one service: bootstrap and, when the listener authenticates, SASL from a Secret. */}}
 {{- define "invigilator.kafkaEnv" -}}
 {{- $root := .root -}}
