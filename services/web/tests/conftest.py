@@ -98,7 +98,7 @@ def stack() -> None:
             "restart it with 'scripts/stack/services.sh restart dev-oidc'"
         )
     if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} missing: run '. scripts/stack/tools.sh && ensure_chromium' (apt-get install chromium)")
+        pytest.fail(f"{CHROMIUM} missing: run '. scripts/stack/tools.sh && ensure_chromium' (apt-get)")
 
 
 @pytest.fixture(scope="session")
@@ -147,7 +147,9 @@ def _token(role: str, school: str) -> str:
 
 
 def _case_with(api: str, token: str, school: str, clause: str, breach: str) -> str | None:
-    query = """query($w: CaseFilter) { cases(where: $w, first: 100) { nodes { id breaches { breachId } } } }"""
+    query = (
+        """query($w: CaseFilter) { cases(where: $w, first: 100) { nodes { id breaches { breachId } } } }"""
+    )
     response = httpx.post(
         api,
         json={"query": query, "variables": {"w": {"schoolId": school, "clause": clause}}},

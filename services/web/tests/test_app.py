@@ -19,7 +19,8 @@ def client() -> TestClient:
 def test_health_and_local_htmx(client: TestClient) -> None:
     assert client.get("/healthz").json() == {"status": "ok"}
     script = client.get("/static/htmx.min.js")
-    assert script.status_code == 200 and script.text.startswith("var htmx=")
+    assert script.status_code == 200
+    assert script.text.startswith("var htmx=")
     assert "script-src 'self'" in script.headers["Content-Security-Policy"]
 
 

@@ -103,7 +103,11 @@ def test_disciplinary_from_triage_to_final_written_warning_and_appeal(
     shot(hr, "case-triage")
 
     do_step(hr, "Start the disciplinary procedure")
-    do_step(hr, "Appoint the investigating officer", lambda f: f.get_by_label("Investigating officer").fill(investigator))
+    do_step(
+        hr,
+        "Appoint the investigating officer",
+        lambda f: f.get_by_label("Investigating officer").fill(investigator),
+    )
 
     inv = new_page()
     sign_in(inv, "hr", "elms-farm", investigator)
@@ -172,13 +176,19 @@ def test_disciplinary_from_triage_to_final_written_warning_and_appeal(
     letters = hr.get_by_test_id("letters")
     for fmt, magic in (("PDF", b"%PDF"), ("DOCX", b"PK")):
         with hr.expect_download() as info:
-            letters.locator("li", has_text="Outcome of the disciplinary hearing").get_by_role("link", name=fmt).click()
+            letters.locator("li", has_text="Outcome of the disciplinary hearing").get_by_role(
+                "link", name=fmt
+            ).click()
         path = info.value.path()
         assert Path(path).read_bytes().startswith(magic), fmt
 
     clock.advance(timedelta(days=1))
     open_case(hr, web_url, seeded.case_id)
-    do_step(hr, "Lodge an appeal", lambda f: f.get_by_label("Grounds of appeal").fill("The sanction is too severe"))
+    do_step(
+        hr,
+        "Lodge an appeal",
+        lambda f: f.get_by_label("Grounds of appeal").fill("The sanction is too severe"),
+    )
 
     def appeal_decision(f: Any) -> None:
         f.get_by_label("Appeal heard by").fill(appeal)
@@ -193,7 +203,11 @@ def test_disciplinary_from_triage_to_final_written_warning_and_appeal(
 
 
 def test_refused_transition_shows_the_reason(
-    web_url: str, seed_case: Any, new_page: Callable[[], Page], sign_in: Any, shot: Callable[[Page, str], Path]
+    web_url: str,
+    seed_case: Any,
+    new_page: Callable[[], Page],
+    sign_in: Any,
+    shot: Callable[[Page, str], Path],
 ) -> None:
     seeded = seed_case("elms-farm", "NET-ADULT")
     subject = f"hr-{uuid.uuid4().hex[:6]}"
@@ -201,7 +215,11 @@ def test_refused_transition_shows_the_reason(
     sign_in(page, "hr", "elms-farm", subject)
     open_case(page, web_url, seeded.case_id)
     do_step(page, "Start the disciplinary procedure")
-    do_step(page, "Appoint the investigating officer", lambda f: f.get_by_label("Investigating officer").fill(subject))
+    do_step(
+        page,
+        "Appoint the investigating officer",
+        lambda f: f.get_by_label("Investigating officer").fill(subject),
+    )
     step = open_step(page, "Conclude the investigation")
     step.get_by_label("Is there a case to answer?").select_option("yes")
     step.get_by_label("Findings").fill("nothing recorded yet")
@@ -214,7 +232,11 @@ def test_refused_transition_shows_the_reason(
 
 
 def test_slg_cannot_see_another_schools_case(
-    web_url: str, seed_case: Any, new_page: Callable[[], Page], sign_in: Any, shot: Callable[[Page, str], Path]
+    web_url: str,
+    seed_case: Any,
+    new_page: Callable[[], Page],
+    sign_in: Any,
+    shot: Callable[[Page, str], Path],
 ) -> None:
     seeded = seed_case("st-peters", "NET-ADULT")
     own = new_page()

@@ -7,7 +7,9 @@ import pytest
 
 from invigilator_web.commands import FORMS, CommandForm, FormError, form_input
 
-SDL = (__import__("pathlib").Path(__file__).resolve().parents[2] / "case-service" / "schema.graphql").read_text()
+SDL = (
+    __import__("pathlib").Path(__file__).resolve().parents[2] / "case-service" / "schema.graphql"
+).read_text()
 LONDON = ZoneInfo("Europe/London")
 
 
@@ -45,7 +47,8 @@ def test_form_fields_match_the_input_type(form: CommandForm) -> None:
         if f.kind in {"enum", "enums"}:
             enum_name = sdl_type.strip("[]!")
             values = re.findall(r"^\s+(\w+)$", sdl_block("enum", enum_name), re.MULTILINE)
-            assert f.options is not None and set(f.options) == set(values), f.name
+            assert f.options is not None, f.name
+            assert set(f.options) == set(values), f.name
         else:
             assert sdl_type.rstrip("!") == f.sdl_type, f.name
 
@@ -84,7 +87,9 @@ def test_invitation_form_becomes_the_input() -> None:
 
 
 def test_optional_fields_are_left_out_and_yes_no_is_boolean() -> None:
-    assert _submit(FORMS["recordPoliceReferral"], {"referred": "no", "policeReference": " "}) == {"referred": False}
+    assert _submit(FORMS["recordPoliceReferral"], {"referred": "no", "policeReference": " "}) == {
+        "referred": False
+    }
 
 
 @pytest.mark.parametrize(

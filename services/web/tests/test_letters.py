@@ -36,22 +36,33 @@ LETTERS = {
         "appeal_by": "2026-12-14",
         "relied_on_final_warning": None,
     },
-    "disciplinary_appeal_outcome": {"heard_by": "Appeal", "outcome": "upheld", "varied_to": None, "rationale": "Fair"},
+    "disciplinary_appeal_outcome": {
+        "heard_by": "Appeal",
+        "outcome": "upheld",
+        "varied_to": None,
+        "rationale": "Fair",
+    },
     "suspension_confirmation": {"reason": "risk to evidence", "review_on": "2026-12-01"},
 }
 
 
 @pytest.fixture
 def env() -> Environment:
-    return Environment(loader=FileSystemLoader(TEMPLATES), autoescape=False, undefined=ChainableUndefined)  # noqa: S701
+    return Environment(loader=FileSystemLoader(TEMPLATES), autoescape=False, undefined=ChainableUndefined)
 
 
 @pytest.mark.parametrize("kind", LETTERS)
 def test_letter_renders_as_pdf_and_docx(env: Environment, kind: str) -> None:
-    letter = {"kind": kind, "recipient": "staff-0123456789", "content": LETTERS[kind], "createdAt": "2026-11-23T10:00:00+00:00"}
+    letter = {
+        "kind": kind,
+        "recipient": "staff-0123456789",
+        "content": LETTERS[kind],
+        "createdAt": "2026-11-23T10:00:00+00:00",
+    }
     rendered = render_text(env, CASE, letter, LONDON, "HR Case Worker")
     text = "\n".join(rendered.paragraphs)
-    assert "staff-0123456789" in text and "HR Case Worker" in text
+    assert "staff-0123456789" in text
+    assert "HR Case Worker" in text
     assert rendered.filename.startswith(f"{kind}-case-1f84579e")
     pdf = as_pdf(rendered)
     assert pdf.startswith(b"%PDF")
@@ -60,7 +71,11 @@ def test_letter_renders_as_pdf_and_docx(env: Environment, kind: str) -> None:
 
 
 def test_invitation_states_the_facts(env: Environment) -> None:
-    letter = {"kind": "disciplinary_hearing_invitation", "recipient": "staff-1", "content": LETTERS["disciplinary_hearing_invitation"]}
+    letter = {
+        "kind": "disciplinary_hearing_invitation",
+        "recipient": "staff-1",
+        "content": LETTERS["disciplinary_hearing_invitation"],
+    }
     text = "\n".join(render_text(env, CASE, letter, LONDON, "HR").paragraphs)
     assert "Monday 7 December 2026 at 10:00 at Meeting room 2" in text
     assert "- final written warning" in text
