@@ -3,13 +3,13 @@
 import logging
 
 import uvicorn
-from confluent_kafka import Consumer
+from confluent_kafka import Consumer, Producer
 
 from alerter.api.app import create_app
 from alerter.config import load_trust_config
 from alerter.db.migrate import upgrade_to_head
 from alerter.settings import AlerterSettings
-from svckit.kafka import make_consumer
+from svckit.kafka import make_consumer, make_producer
 from svckit.logs import setup_logging
 from svckit.metrics import setup_metrics
 from svckit.tracing import setup_tracing
@@ -32,7 +32,10 @@ def main() -> None:
             settings.kafka_bootstrap_servers, settings.group_id, [settings.case_events_topic]
         )
 
-    app = create_app(settings, config, consumer_factory=consumer)
+    def rejects() -> Producer:
+        return make_producer(settings.kafka_bootstrap_servers, "alerter-rejects")
+
+    app = create_app(settings, config, consumer_factory=consumer, rejects_factory=rejects)
     uvicorn.run(app, host=settings.http_host, port=settings.http_port, log_config=None)
 
 

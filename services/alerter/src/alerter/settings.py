@@ -25,6 +25,7 @@ class AlerterSettings(ServiceSettings):
     environment: Literal["dev", "ci", "production"] = "production"
     trust_config: Path = Path("config/trust.yaml")
     case_events_topic: str = "case-events.v1"
+    rejects_topic: str = "events.rejected.v1"
     group_id: str = "invigilator-alerter"
     sender: str = "invigilator@trust.example.org.uk"
     # Shared connection point, read without the prefix like KAFKA_BOOTSTRAP_SERVERS.

@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 
 import httpx
-from confluent_kafka import Consumer
+from confluent_kafka import Consumer, Producer
 from fastapi import FastAPI
 
 from alerter.api.ack import ack_router
@@ -16,7 +16,7 @@ from alerter.api.auth import TokenValidator, validator_from_settings
 from alerter.api.graphql import GraphQLDeps, graphql_router
 from alerter.channels.senders import Channels
 from alerter.config import TrustConfig
-from alerter.consumer import consume
+from alerter.consumer import CaseEventConsumer
 from alerter.db.engine import database_ready, make_engine, make_sessionmaker
 from alerter.domain.timing import Clock, utc_now
 from alerter.loops import OutboxSender, Scheduler, supervise
@@ -42,6 +42,7 @@ def create_app(
     config: TrustConfig,
     *,
     consumer_factory: Callable[[], Consumer] | None = None,
+    rejects_factory: Callable[[], Producer] | None = None,
     run_loops: bool = True,
     validator: TokenValidator | None = None,
     clock: Clock = utc_now,
@@ -60,14 +61,22 @@ def create_app(
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         stop, wake = asyncio.Event(), asyncio.Event()
-        consumer = consumer_factory() if run_loops and consumer_factory else None
         if run_loops:
             loops = {
                 "sender": lambda: parts.sender.run(stop, wake),
                 "scheduler": lambda: parts.scheduler.run(stop, wake, settings.schedule_interval_s),
             }
-            if consumer is not None:
-                loops["consumer"] = lambda: consume(consumer, sessions, config, clock, metrics, stop, wake)
+            if consumer_factory is not None and rejects_factory is not None:
+                consumer = CaseEventConsumer(
+                    consumer_factory,
+                    rejects_factory,
+                    settings.rejects_topic,
+                    sessions,
+                    config,
+                    clock,
+                    metrics,
+                )
+                loops["consumer"] = lambda: consumer.run(stop, wake)
             for name, loop in loops.items():
                 parts.tasks.append(asyncio.create_task(supervise(name, loop, stop), name=name))
         try:
@@ -81,8 +90,6 @@ def create_app(
                     task.cancel()
                 await asyncio.gather(*parts.tasks, return_exceptions=True)
                 parts.tasks.clear()
-            if consumer is not None:
-                consumer.close()
             await http.aclose()
             await engine.dispose()
 
