@@ -185,6 +185,42 @@ def test_ports_are_the_services_defaults(service: str) -> None:
             assert cls.model_fields[field].default == port["port"], port["name"]
 
 
+def settings_defaults(service: str) -> dict[str, object]:
+    module, _, cls_name = SETTINGS[service][0].partition(":")
+    cls: type[BaseSettings] = getattr(importlib.import_module(module), cls_name)
+    return {name: field.default for name, field in cls.model_fields.items()}
+
+
+@pytest.mark.parametrize("service", SERVICE_DIRS)
+def test_kafka_acls_are_the_topics_and_groups_the_service_uses(service: str) -> None:
+    """The ACLs of a KafkaUser are exactly the topics and groups the service's settings name."""
+    defaults = settings_defaults(service)
+    topics: set[str] = set()
+    for name, value in defaults.items():
+        if name.endswith("_topic"):
+            topics.add(str(value))
+        elif name.endswith("_topics"):
+            topics.update(str(topic) for topic in value)  # type: ignore[attr-defined]
+    groups = {
+        str(value) for name, value in defaults.items() if name in {"group_id", "consumer_group_id", "app_id"}
+    }
+    kafka = VALUES["services"][service]["kafka"]
+    assert set(kafka["produces"]) | set(kafka["consumes"]) == topics
+    assert not set(kafka["produces"]) & set(kafka["consumes"])
+    assert set(kafka["groups"]) == groups
+    assert all(prefix.removesuffix("-") in groups for prefix in kafka["topicPrefixes"]), (
+        "faust's prefix is its app id"
+    )
+
+
+@pytest.mark.parametrize("scenario", sorted(scenarios()))
+def test_disruption_budgets_let_nodes_drain(scenario: str) -> None:
+    for service, block in chart_values(scenario)["services"].items():
+        fewest = block["autoscaling"]["minReplicas"] if block["autoscaling"]["enabled"] else block["replicas"]
+        if "minAvailable" in block["pdb"]:
+            assert block["pdb"]["minAvailable"] < fewest or fewest == 0, f"{service}: a drain would block"
+
+
 @pytest.mark.parametrize("scenario", sorted(scenarios()))
 def test_engine_partitions_match_the_events_topics(scenario: str) -> None:
     values = chart_values(scenario)
