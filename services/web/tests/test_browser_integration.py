@@ -253,3 +253,50 @@ def test_slg_cannot_see_another_schools_case(
     expect(other.get_by_role("heading", name="Case not found")).to_be_visible()
     expect(other.get_by_text("not visible to you")).to_be_visible()
     shot(other, "case-not-visible-other-school")
+
+
+def test_reveal_and_content_access_approved_by_the_headteacher(
+    web_url: str,
+    seed_case: Any,
+    new_page: Callable[[], Page],
+    sign_in: Any,
+    shot: Callable[[Page, str], Path],
+) -> None:
+    seeded = seed_case("elms-farm", "NET-ADULT")
+    run = uuid.uuid4().hex[:6]
+    hr = new_page()
+    sign_in(hr, "hr", "elms-farm", f"hr-{run}")
+    open_case(hr, web_url, seeded.case_id)
+    hr.locator("summary", has_text="Request a reveal").click()
+    hr.get_by_label("Why you need to know who this is").fill(
+        "To invite the person to an investigation meeting"
+    )
+    hr.get_by_role("button", name="Request reveal").click()
+    expect(hr.get_by_test_id("reveal")).to_contain_text("requested")
+    hr.locator("summary", has_text="Request content access").click()
+    hr.get_by_label("To establish facts").check()
+    hr.get_by_label("Which content").fill("The e-mails of 2 March with the external address")
+    hr.get_by_label("Why", exact=True).fill("To establish whether confidential data left the school")
+    hr.get_by_role("button", name="Request content access").click()
+    expect(hr.get_by_test_id("content-access")).to_contain_text("requested")
+    shot(hr, "case-privacy-requested")
+
+    head = new_page()
+    sign_in(head, "headteacher", "elms-farm", f"head-{run}")
+    open_case(head, web_url, seeded.case_id)
+    head.get_by_test_id("reveal").get_by_role("button", name="Approve").click()
+    expect(head.get_by_test_id("reveal")).to_contain_text("approved")
+    access = head.get_by_test_id("content-access")
+    access.get_by_label("Access ends on").fill(
+        (datetime.now(LONDON) + timedelta(days=7)).strftime("%Y-%m-%d")
+    )
+    access.get_by_role("button", name="Approve").click()
+    expect(head.get_by_test_id("content-access")).to_contain_text("live until")
+    shot(head, "case-privacy-approved-headteacher")
+
+    open_case(hr, web_url, seeded.case_id)
+    expect(hr.get_by_text("Each view of a revealed identity is recorded in the audit log")).to_be_visible()
+    hr.get_by_role("link", name="Show who this is").click()
+    expect(hr.get_by_role("note")).to_contain_text("recorded in the audit log")
+    expect(hr.get_by_test_id("account")).to_have_text(seeded.account)
+    shot(hr, "identity-revealed")
