@@ -99,6 +99,9 @@ query Audit($caseId: ID, $schoolId: String, $afterSeq: Int!) {
     seq at actor action schoolId caseId staff details decisionId
   }
   auditChain { intact firstBroken headSeq checkedAt }
+  subjectAccessRequests(schoolId: $schoolId) {
+    id schoolId staff receivedOn dueOn status overdue daysLeft exportedAt
+  }
 }
 """
 

@@ -182,6 +182,7 @@ def privacy_router(pages: Pages, api: CaseService) -> APIRouter:
             "audit.html",
             user,
             entries=data["auditLog"],
+            requests=data["subjectAccessRequests"],
             chain=data["auditChain"],
             case_id=case_id,
             school=school,
