@@ -9,12 +9,14 @@ It migrates a throw-away schema, ingests `--cases` cases (each with `--breaches`
 two schools) the way the consumer does, serves the real app with uvicorn on a free local port in
 a thread, and sends `--requests` sequential POSTs of the query below over HTTP with a bearer
 token (validated against the dev issuer's key set; the scope is asked of OPA on every request).
-SQL statements are counted with SQLAlchemy's `before_cursor_execute` event. The schema is dropped
-at the end.
+SQL statements are counted with SQLAlchemy's `before_cursor_execute` event, and the process's CPU
+time per request is printed beside the wall-clock latency (the latter suffers most when the machine
+is busy). The schema is dropped at the end.
 """
 
 import argparse
 import asyncio
+import gc
 import os
 import socket
 import statistics
@@ -43,6 +45,7 @@ from case_service.db.migrate import upgrade_to_head
 from case_service.db.store import store_breach
 from case_service.domain.breaches import parse_breach
 from case_service.domain.pseudonym import pseudonym
+from case_service.main import tune_gc
 from case_service.settings import DEV_DATABASE_URL, CaseServiceSettings
 from invigilator.breaches.v1 import breaches_pb2
 
@@ -154,6 +157,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--warmup", type=int, default=20)
     parser.add_argument("--page", type=int, default=50)
+    parser.add_argument("--default-gc", action="store_true", help="keep CPython's GC thresholds (no tune_gc)")
     args = parser.parse_args()
 
     base = os.environ.get("DATABASE_URL", DEV_DATABASE_URL)
@@ -165,6 +169,8 @@ def main() -> None:
         token = issuer.mint("bench-hr", ["hr"], list(SCHOOLS))
         port = free_port()
         server = serve(url, issuer, port)
+        if not args.default_gc:
+            tune_gc()  # as case_service.main does before serving
         statements: list[str] = []
 
         def count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
@@ -172,21 +178,23 @@ def main() -> None:
 
         event.listen(Engine, "before_cursor_execute", count)
         latencies: list[float] = []
+        cpu: list[float] = []
         per_request: list[int] = []
         with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as client:
             body = {"query": QUERY, "variables": {"first": args.page}}
             headers = {"Authorization": f"Bearer {token}"}
             for i in range(args.warmup + args.requests):
                 statements.clear()
-                t0 = time.perf_counter()
+                t0, c0 = time.perf_counter(), time.process_time()
                 response = client.post("/graphql", json=body, headers=headers)
-                elapsed = time.perf_counter() - t0
+                elapsed, used = time.perf_counter() - t0, time.process_time() - c0
                 payload = response.json()
                 nodes = payload["data"]["cases"]["nodes"]
                 if len(nodes) != args.page or not all(node["breaches"] for node in nodes):
                     raise SystemExit(f"unexpected answer: {payload}")
                 if i >= args.warmup:
                     latencies.append(elapsed * 1000)
+                    cpu.append(used * 1000)
                     per_request.append(len(statements))
         event.remove(Engine, "before_cursor_execute", count)
         server.should_exit = True
@@ -199,6 +207,14 @@ def main() -> None:
             f"  p50 {percentile(latencies, 50):.1f} ms   p99 {percentile(latencies, 99):.1f} ms   "
             f"mean {statistics.mean(latencies):.1f} ms   max {max(latencies):.1f} ms"
         )
+        print(
+            f"  CPU time of this process per request (server and client; less sensitive to other load): "
+            f"p50 {percentile(cpu, 50):.1f} ms, p99 {percentile(cpu, 99):.1f} ms"
+        )
+        load = os.getloadavg()
+        print(f"  load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} on {os.cpu_count()} CPUs")
+        collector = "CPython defaults" if args.default_gc else "tune_gc()"
+        print(f"  garbage collector: {collector}, thresholds {gc.get_threshold()}")
         tables = ", ".join(s.split("FROM")[1].split()[0] for s in statements if "FROM" in s)
         print(f"  SQL statements per request: min {min(per_request)}, max {max(per_request)} (FROM {tables})")
 
