@@ -9,6 +9,7 @@ then alerter.domain.volume runs the alerter's own pure routing and fatigue rules
 the development trust file (config/trust.yaml: one mailbox per role, no webhooks).
 
     .venv/bin/python -m tests.bench.alert_volume [--events 1000000] [--seed 1] [--quiet-hours 19:00-07:00]
+        [--bundle-minutes 15]
 """
 
 from __future__ import annotations
@@ -78,7 +79,13 @@ def with_quiet_hours(config: TrustConfig, quiet: QuietHours) -> TrustConfig:
     return TrustConfig.model_validate(raw)
 
 
-def table(volumes: dict[str, Volume]) -> str:
+def with_bundling(config: TrustConfig, minutes: float) -> TrustConfig:
+    raw = config.model_dump(mode="json")
+    raw["fatigue"]["bundle_minutes"] = minutes
+    return TrustConfig.model_validate(raw)
+
+
+def table(volumes: dict[str, Volume], bundled: dict[str, Volume] | None = None, minutes: float = 0) -> str:
     rows = [
         ("case events (breaches)", "case_events"),
         ("cases opened", "cases_opened"),
@@ -104,6 +111,11 @@ def table(volumes: dict[str, Volume]) -> str:
     for label, name in rows:
         cells = [f"{getattr(volumes[school], name):,}" for school in schools] + [f"{getattr(total, name):,}"]
         lines.append(f"| {label} | " + " | ".join(cells) + " |")
+        if name == "messages" and bundled:
+            counts = [bundled[school].messages for school in schools]
+            cells = [f"{count:,}" for count in [*counts, sum(counts)]]
+            label = f"**alerts with fatigue control and {minutes:g}-minute bundling**"
+            lines.append(f"| {label} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 
@@ -113,6 +125,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--config", type=Path, default=ROOT / "config" / "trust.yaml")
     parser.add_argument("--quiet-hours", default="", help="e.g. 19:00-07:00 for every school")
+    parser.add_argument("--bundle-minutes", type=float, default=15.0, help="the bundling row (0: none)")
     args = parser.parse_args()
     config = load_trust_config(args.config)
     if args.quiet_hours:
@@ -121,10 +134,14 @@ def main() -> None:
             config, QuietHours(start=time.fromisoformat(start), end=time.fromisoformat(end))
         )
     day_end = DAY_START + timedelta(days=1)
-    volumes = simulate(config, case_events(args.events, args.seed), day_end)
+    stream = list(case_events(args.events, args.seed))
+    volumes = simulate(config, stream, day_end)
+    bundled = None
+    if args.bundle_minutes:
+        bundled = simulate(with_bundling(config, args.bundle_minutes), stream, day_end)
     print(f"{args.events:,} events of {DAY_START:%A %d %B %Y} (seed {args.seed}), config {args.config.name}")
     print()
-    print(table(volumes))
+    print(table(volumes, bundled, args.bundle_minutes))
 
 
 if __name__ == "__main__":

@@ -7,7 +7,7 @@ from datetime import timedelta
 from alerter.config import load_trust_config
 from alerter.domain.facts import OPENED
 from alerter.domain.volume import simulate
-from tests.bench.alert_volume import CLAUSES, ROOT, case_events, table
+from tests.bench.alert_volume import CLAUSES, ROOT, case_events, table, with_bundling
 from tests.bench.engine_stream import BREACH_RATE, DAY_START
 
 
@@ -32,3 +32,7 @@ def test_fatigue_control_sends_fewer_alerts_than_one_per_breach() -> None:
     text = table(volumes)
     assert "| **alerts with fatigue control** |" in text
     assert text.count("\n") == 12
+    bundled = simulate(with_bundling(config, 15), case_events(20_000, 1), DAY_START + timedelta(days=1))
+    for school, volume in bundled.items():
+        assert volume.messages <= volumes[school].messages
+    assert "| **alerts with fatigue control and 15-minute bundling** |" in table(volumes, bundled, 15)

@@ -38,3 +38,10 @@ def webhooks() -> Iterator[WebhookReceiver]:
 async def harness(database_url: str, smtp: SmtpServer, webhooks: WebhookReceiver) -> AsyncIterator[Harness]:
     async with running_harness(database_url, smtp, webhooks) as running:
         yield running
+
+
+@pytest.fixture
+async def bundling(database_url: str, smtp: SmtpServer, webhooks: WebhookReceiver) -> AsyncIterator[Harness]:
+    """The harness with `fatigue.bundle_minutes: 15`."""
+    async with running_harness(database_url, smtp, webhooks, {"bundle_minutes": 15}) as running:
+        yield running

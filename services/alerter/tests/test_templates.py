@@ -1,15 +1,24 @@
 import json
 from datetime import UTC, datetime
 
-from alerter.channels.email_template import compose_email
+from alerter.channels.email_template import compose_bundle_email, compose_email
 from alerter.channels.webhook_templates import (
     SIGNATURE_HEADER,
     TIMESTAMP_HEADER,
+    bundle_request,
     signature,
     verify,
     webhook_request,
 )
-from alerter.domain.content import DIGEST, ESCALATION, AlertContent, DigestEntry, digest_entries, subject_line
+from alerter.domain.content import (
+    DIGEST,
+    ESCALATION,
+    AlertContent,
+    DigestEntry,
+    bundle_subject,
+    digest_entries,
+    subject_line,
+)
 from alerter.domain.links import ack_link, link_signature, valid_signature
 
 CONTENT = AlertContent(
@@ -108,3 +117,42 @@ def test_ack_links_are_signed_per_alert() -> None:
     assert valid_signature(key, "a-1", link_signature(key, "a-1"))
     assert not valid_signature(key, "a-2", link_signature(key, "a-1"))
     assert not valid_signature(b"x" * 32, "a-1", link_signature(key, "a-1"))
+
+
+def test_a_bundle_is_one_message_listing_each_alert_with_its_links() -> None:
+    second = AlertContent(
+        **{
+            **CONTENT.__dict__,
+            "alert_id": "a-2",
+            "clause": "NET-GAMBLING",
+            "title": "Online gambling",
+            "severity": "medium",
+            "case_link": "http://127.0.0.1:18300/graphql#case=beef",
+            "ack_link": "http://127.0.0.1:18400/ack/a-2?sig=cd",
+            "trace_id": "cd" * 16,
+        }
+    )
+    message = compose_bundle_email([CONTENT, second], "slg@x.example", "inv@trust.example")
+    assert (
+        message["Subject"]
+        == "[Invigilator] Elms Farm Primary: 2 alerts — NET-SOCIAL, NET-GAMBLING (highest: high)"
+    )
+    assert message.get_all("X-Invigilator-Alert-Id") == ["a-1", "a-2"]
+    assert message.get_all("X-Invigilator-Trace-Id") == ["ab" * 16, "cd" * 16]
+    body = message.get_content()
+    assert "2. NET-GAMBLING — Online gambling (Elms Farm Primary)" in body
+    assert "Acknowledge:   http://127.0.0.1:18400/ack/a-2?sig=cd" in body
+    # One alert: the ordinary e-mail.
+    assert compose_bundle_email([CONTENT], "s@x", "i@t")["Subject"] == subject_line(CONTENT)
+    signed, headers = bundle_request("signed", [CONTENT, second], b"k", "1")
+    payload = json.loads(signed)
+    assert [alert["alert_id"] for alert in payload["alerts"]] == ["a-1", "a-2"]
+    assert verify(b"k", "1", signed, headers[SIGNATURE_HEADER])
+    teams = json.loads(bundle_request("teams", [CONTENT, second], None, "1")[0])
+    texts = [block["text"] for block in teams["attachments"][0]["content"]["body"]]
+    assert texts[0] == bundle_subject([CONTENT, second])
+    assert len(texts) == 3
+    slack = json.loads(bundle_request("slack", [CONTENT, second], None, "1")[0])
+    assert slack["blocks"][1]["text"]["text"].count("Open the case") == 2
+    other = AlertContent(**{**second.__dict__, "school_name": "St Peter's"})
+    assert bundle_subject([CONTENT, other]).startswith("[Invigilator] 2 schools: 2 alerts")

@@ -47,3 +47,19 @@ def test_digests_not_yet_due_are_not_counted() -> None:
     stream = [(NINE, facts(severity="low"))]
     assert simulate(trust(), stream, NINE + timedelta(hours=6))["elms-farm"].digests == 0
     assert simulate(trust(), stream, NINE + timedelta(hours=7))["elms-farm"].digests == 1
+
+
+def test_bundling_counts_one_message_per_destination_and_window() -> None:
+    raw = trust().model_dump(mode="json")
+    raw["fatigue"]["bundle_minutes"] = 15
+    from alerter.config import TrustConfig
+
+    config = TrustConfig.model_validate(raw)
+    # Four cases at 09:00, 09:05, 09:15 (joins: the bundle goes at 09:15) and 09:20 (a new bundle).
+    stream = [
+        (NINE + timedelta(minutes=m), facts(case_id=f"c-{m}", event_id=f"e-{m}")) for m in (0, 5, 15, 20)
+    ]
+    elms = simulate(config, stream, NINE + timedelta(days=1))["elms-farm"]
+    assert elms.immediate_alerts == 4
+    assert elms.messages == 4  # 2 bundles × (SLG mailbox + Teams)
+    assert simulate(trust(), stream, NINE + timedelta(days=1))["elms-farm"].messages == 8

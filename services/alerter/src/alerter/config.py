@@ -101,6 +101,9 @@ class Fatigue(_Strict):
     repeat_threshold: int = Field(default=3, ge=2)
     # School terms; outside them the calendar terms (1 Sep, 1 Jan, 1 Apr) apply.
     terms: list[Term] = []
+    # Non-critical alerts wait this long and go to each destination together, one message per
+    # bundle (0: each alert on its own, at once). Critical alerts never wait.
+    bundle_minutes: float = Field(default=0.0, ge=0, le=240)
 
 
 class TrustConfig(_Strict):

@@ -6,6 +6,7 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from opentelemetry import trace
 
@@ -13,7 +14,9 @@ from alerter.channels.senders import Channels, SendError
 from alerter.config import TrustConfig
 from alerter.db import outbox
 from alerter.db.engine import SessionMaker
+from alerter.db.models import Delivery
 from alerter.db.schedule import escalate_due, raise_due_digests
+from alerter.domain.content import ALERT
 from alerter.domain.timing import Clock, backoff
 from alerter.metrics import AlerterMetrics
 from alerter.render import content_for
@@ -26,9 +29,12 @@ RESTART_DELAY_S = 5.0
 
 @dataclass
 class SendReport:
+    """Outbox rows sent, to be retried, refused for good; and messages (a bundle is one)."""
+
     sent: int = 0
     retrying: int = 0
     failed: int = 0
+    messages: int = 0
 
 
 class OutboxSender:
@@ -60,52 +66,59 @@ class OutboxSender:
                 if claimed is None:
                     break
                 delivery, alert = claimed
-                content = content_for(
-                    alert,
-                    delivery,
-                    self._config,
-                    self._settings.public_url,
-                    self._settings.link_key_bytes(),
-                    now,
-                )
+                batch = [claimed]
+                bundle = timedelta(minutes=self._config.fatigue.bundle_minutes)
+                if bundle and delivery.purpose == ALERT and not alert.critical:
+                    batch += await outbox.claim_bundle(session, delivery, now + bundle)
+                contents = [
+                    content_for(
+                        alert,
+                        row,
+                        self._config,
+                        self._settings.public_url,
+                        self._settings.link_key_bytes(),
+                        now,
+                    )
+                    for row, alert in batch
+                ]
                 attributes = {"channel": delivery.channel, "purpose": delivery.purpose}
                 try:
-                    with tracer.start_as_current_span("alert.send", attributes=attributes):
-                        await self._channels.send(delivery.channel, delivery.destination, content)
+                    with tracer.start_as_current_span(
+                        "alert.send", attributes={**attributes, "alerts": len(batch)}
+                    ):
+                        await self._channels.send(delivery.channel, delivery.destination, contents)
                 except SendError as error:
-                    retry = (
-                        None
-                        if error.permanent
-                        else backoff(
-                            delivery.attempts + 1, self._settings.retry_base_s, self._settings.retry_cap_s
-                        )
-                    )
-                    outbox.mark_failed(delivery, now, str(error), retry)
+                    self._failed([row for row, _alert in batch], now, error, report)
                     self._metrics.delivery_errors.add(1, {**attributes, "permanent": error.permanent})
-                    if retry is None:
-                        report.failed += 1
-                        log.error(
-                            "delivery %s to %s refused for good: %s", delivery.id, delivery.channel, error
-                        )
-                    else:
-                        report.retrying += 1
-                        log.warning(
-                            "delivery %s failed (attempt %d): %s", delivery.id, delivery.attempts, error
-                        )
                     continue
-                outbox.mark_sent(delivery, now)
+                for row, _alert in batch:
+                    outbox.mark_sent(row, now)
                 log.info(
-                    "sent %s %s of alert %s by %s to %s",
+                    "sent %s (%d alert(s): %s) by %s to %s",
                     delivery.purpose,
-                    delivery.level or "",
-                    alert.id,
+                    len(batch),
+                    ", ".join(alert.id for _row, alert in batch),
                     delivery.channel,
                     delivery.destination,
                 )
-                self._metrics.deliveries_sent.add(1, attributes)
-                report.sent += 1
+                self._metrics.deliveries_sent.add(len(batch), attributes)
+                report.sent += len(batch)
+                report.messages += 1
         await self.refresh_failing()
         return report
+
+    def _failed(self, rows: list[Delivery], now: datetime, error: SendError, report: SendReport) -> None:
+        for row in rows:
+            retry = None
+            if not error.permanent:
+                retry = backoff(row.attempts + 1, self._settings.retry_base_s, self._settings.retry_cap_s)
+            outbox.mark_failed(row, now, str(error), retry)
+            if retry is None:
+                report.failed += 1
+                log.error("delivery %s to %s refused for good: %s", row.id, row.channel, error)
+            else:
+                report.retrying += 1
+                log.warning("delivery %s failed (attempt %d): %s", row.id, row.attempts, error)
 
     async def refresh_failing(self) -> None:
         async with self._sessions() as session:

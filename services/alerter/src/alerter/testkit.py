@@ -171,9 +171,10 @@ class Clock:
         return self.now
 
 
-def config_for(webhooks: WebhookReceiver) -> TrustConfig:
+def config_for(webhooks: WebhookReceiver, fatigue: dict[str, Any] | None = None) -> TrustConfig:
     """The factories' trust with its webhooks pointing at the local receiver."""
     raw = trust().model_dump(mode="json")
+    raw["fatigue"].update(fatigue or {})
     for hook in raw["trust"]["webhooks"]:
         hook["url"] = f"{webhooks.url}/{hook['name']}"
     for school in raw["schools"].values():
@@ -258,7 +259,7 @@ def harness_settings(database_url: str, smtp: SmtpServer) -> AlerterSettings:
 
 @asynccontextmanager
 async def running_harness(
-    database_url: str, smtp: SmtpServer, webhooks: WebhookReceiver
+    database_url: str, smtp: SmtpServer, webhooks: WebhookReceiver, fatigue: dict[str, Any] | None = None
 ) -> AsyncIterator[Harness]:
     engine = sa.create_engine(database_url)
     with engine.begin() as connection:
@@ -275,7 +276,7 @@ async def running_harness(
     reader = InMemoryMetricReader()
     metrics = AlerterMetrics(MeterProvider(metric_readers=[reader]).get_meter("alerter-test"))
     clock = Clock(datetime(2026, 3, 2, 10, tzinfo=UTC))  # Monday 2 March 2026, GMT
-    config = config_for(webhooks)
+    config = config_for(webhooks, fatigue)
     settings = harness_settings(database_url, smtp)
     app = create_app(settings, config, run_loops=False, validator=validator, clock=clock, metrics=metrics)
     feed_engine = make_engine(database_url)

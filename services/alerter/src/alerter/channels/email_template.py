@@ -1,8 +1,9 @@
 """The e-mail template: plain text, one recipient per message, the trace id in a header."""
 
+from collections.abc import Sequence
 from email.message import EmailMessage
 
-from alerter.domain.content import DIGEST, ESCALATION, AlertContent, subject_line
+from alerter.domain.content import DIGEST, ESCALATION, AlertContent, bundle_subject, subject_line
 
 FOOTER = [
     "The person concerned is not named here; their identity is revealed only inside the case,",
@@ -55,4 +56,35 @@ def compose_email(content: AlertContent, to: str, sender: str) -> EmailMessage:
         message["Importance"] = "high"
         message["X-Priority"] = "1"
     message.set_content("\n".join([*_body(content), "", *FOOTER]))
+    return message
+
+
+def _bundle_body(contents: Sequence[AlertContent]) -> list[str]:
+    lines = [f"{len(contents)} new alerts:", ""]
+    for number, content in enumerate(contents, 1):
+        gross = "yes" if content.gross_misconduct else "no"
+        lines += [
+            f"{number}. {content.clause} — {content.title} ({content.school_name})",
+            f"   Severity: {content.severity} · gross misconduct: {gross} · "
+            f"breaches in case: {content.breach_count}",
+            f"   Open the case: {content.case_link}",
+            f"   Acknowledge:   {content.ack_link}",
+            "",
+        ]
+    return lines
+
+
+def compose_bundle_email(contents: Sequence[AlertContent], to: str, sender: str) -> EmailMessage:
+    """Several alerts to one mailbox in one message (one alert: the ordinary e-mail)."""
+    if len(contents) == 1:
+        return compose_email(contents[0], to, sender)
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = to
+    message["Subject"] = bundle_subject(contents)
+    for content in contents:
+        message["X-Invigilator-Alert-Id"] = content.alert_id
+        if content.trace_id:
+            message["X-Invigilator-Trace-Id"] = content.trace_id
+    message.set_content("\n".join([*_bundle_body(contents), *FOOTER]))
     return message

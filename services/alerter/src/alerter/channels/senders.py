@@ -7,12 +7,13 @@ webhook no longer configured), otherwise the outbox retries with back-off.
 
 import ssl
 import time
+from collections.abc import Sequence
 
 import aiosmtplib
 import httpx
 
-from alerter.channels.email_template import compose_email
-from alerter.channels.webhook_templates import webhook_request
+from alerter.channels.email_template import compose_bundle_email
+from alerter.channels.webhook_templates import bundle_request
 from alerter.config import TrustConfig
 from alerter.domain.content import AlertContent
 from alerter.domain.routing import EMAIL
@@ -34,15 +35,16 @@ class Channels:
         if settings.smtp_ca_file is not None:
             self._tls = ssl.create_default_context(cafile=str(settings.smtp_ca_file))
 
-    async def send(self, channel: str, destination: str, content: AlertContent) -> None:
+    async def send(self, channel: str, destination: str, contents: Sequence[AlertContent]) -> None:
+        """One message holding `contents` (one alert, or a bundle of them)."""
         if channel == EMAIL:
-            await self._email(destination, content)
+            await self._email(destination, contents)
         else:
-            await self._webhook(channel, destination, content)
+            await self._webhook(channel, destination, contents)
 
-    async def _email(self, to: str, content: AlertContent) -> None:
+    async def _email(self, to: str, contents: Sequence[AlertContent]) -> None:
         settings = self._settings
-        message = compose_email(content, to, settings.sender)
+        message = compose_bundle_email(contents, to, settings.sender)
         try:
             _refused, _response = await aiosmtplib.send(
                 message,
@@ -71,7 +73,7 @@ class Channels:
         except (aiosmtplib.SMTPException, OSError) as error:
             raise SendError(f"SMTP unreachable: {type(error).__name__}: {error}", permanent=False) from None
 
-    async def _webhook(self, kind: str, name: str, content: AlertContent) -> None:
+    async def _webhook(self, kind: str, name: str, contents: Sequence[AlertContent]) -> None:
         hook = self._config.webhook(name)
         if hook is None or hook.kind != kind:
             raise SendError(f"webhook {name!r} ({kind}) is no longer configured", permanent=True)
@@ -80,7 +82,7 @@ class Channels:
             raise SendError(
                 f"no secret for signed webhook {name!r} (ALERTER_WEBHOOK_SECRETS)", permanent=False
             )
-        body, headers = webhook_request(kind, content, secret, str(int(time.time())))
+        body, headers = bundle_request(kind, contents, secret, str(int(time.time())))
         try:
             response = await self._http.post(
                 hook.url, content=body, headers=headers, timeout=self._settings.webhook_timeout_s

@@ -5,9 +5,10 @@ and generic JSON signed with HMAC-SHA256. Same facts as the e-mail, never the pe
 import hashlib
 import hmac
 import json
+from collections.abc import Sequence
 from typing import Any
 
-from alerter.domain.content import DIGEST, AlertContent, subject_line
+from alerter.domain.content import DIGEST, AlertContent, bundle_subject, subject_line
 
 SIGNATURE_HEADER = "X-Invigilator-Signature"
 TIMESTAMP_HEADER = "X-Invigilator-Timestamp"
@@ -133,3 +134,52 @@ def webhook_request(
         headers[SIGNATURE_HEADER] = signature(secret, timestamp, body)
         return body, headers
     raise ValueError(f"unknown webhook kind {kind!r}")
+
+
+def _bundle_body(kind: str, contents: Sequence[AlertContent]) -> dict[str, Any]:
+    subject = bundle_subject(contents)
+    if kind == "teams":
+        blocks: list[dict[str, Any]] = [
+            {"type": "TextBlock", "text": subject, "weight": "Bolder", "wrap": True}
+        ]
+        for content in contents:
+            link = f" — [Open the case]({content.case_link})" if content.case_link else ""
+            blocks.append({"type": "TextBlock", "text": subject_line(content) + link, "wrap": True})
+        card = {
+            "type": "AdaptiveCard",
+            "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
+            "version": "1.4",
+            "body": blocks,
+        }
+        return {
+            "type": "message",
+            "attachments": [{"contentType": "application/vnd.microsoft.card.adaptive", "content": card}],
+        }
+    if kind == "slack":
+        items = "\n".join(f"• {subject_line(c)} <{c.case_link}|Open the case>" for c in contents)
+        return {
+            "text": subject,
+            "blocks": [
+                {"type": "header", "text": {"type": "plain_text", "text": subject[:150]}},
+                {"type": "section", "text": {"type": "mrkdwn", "text": items}},
+            ],
+        }
+    return {"purpose": "bundle", "subject": subject, "alerts": [signed_body(content) for content in contents]}
+
+
+def bundle_request(
+    kind: str, contents: Sequence[AlertContent], secret: bytes | None, timestamp: str
+) -> tuple[bytes, dict[str, str]]:
+    """Several alerts to one webhook in one request (one alert: the ordinary body)."""
+    if len(contents) == 1:
+        return webhook_request(kind, contents[0], secret, timestamp)
+    if kind not in ("teams", "slack", "signed"):
+        raise ValueError(f"unknown webhook kind {kind!r}")
+    headers = {"Content-Type": "application/json"}
+    body = encode(_bundle_body(kind, contents))
+    if kind == "signed":
+        if not secret:
+            raise ValueError("a signed webhook needs a secret")
+        headers[TIMESTAMP_HEADER] = timestamp
+        headers[SIGNATURE_HEADER] = signature(secret, timestamp, body)
+    return body, headers

@@ -7,6 +7,7 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from alerter.db.models import FAILED, PENDING, SENT, Alert, Delivery
+from alerter.domain.content import ALERT
 
 
 async def claim_due(session: AsyncSession, now: datetime) -> tuple[Delivery, Alert] | None:
@@ -23,6 +24,31 @@ async def claim_due(session: AsyncSession, now: datetime) -> tuple[Delivery, Ale
     alert = await session.get(Alert, delivery.alert_id)
     assert alert is not None  # foreign key
     return delivery, alert
+
+
+async def claim_bundle(
+    session: AsyncSession, first: Delivery, horizon: datetime
+) -> list[tuple[Delivery, Alert]]:
+    """Other pending non-critical alerts for the same destination due by `horizon`, locked: they go
+    in the same message as `first` (bundling)."""
+    rows = (
+        await session.execute(
+            select(Delivery, Alert)
+            .join(Alert, Alert.id == Delivery.alert_id)
+            .where(
+                Delivery.status == PENDING,
+                Delivery.channel == first.channel,
+                Delivery.destination == first.destination,
+                Delivery.purpose == ALERT,
+                Delivery.id != first.id,
+                Delivery.next_attempt_at <= horizon,
+                Alert.critical.is_(False),
+            )
+            .order_by(Delivery.next_attempt_at, Delivery.id)
+            .with_for_update(of=Delivery, skip_locked=True)
+        )
+    ).all()
+    return [(delivery, alert) for delivery, alert in rows]
 
 
 def mark_sent(delivery: Delivery, now: datetime) -> None:

@@ -2,8 +2,11 @@
 counts and links. Nothing here can hold a name, an address, a URL or a subject of the person
 concerned — the types have no field for it (issue 7, item 4)."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+
+from alerter.domain.facts import severity_rank
 
 ALERT = "alert"
 DIGEST = "digest"
@@ -77,3 +80,15 @@ def subject_line(content: AlertContent) -> str:
     if content.purpose == ESCALATION:
         return f"[Invigilator] ESCALATED, not acknowledged after {content.waited_minutes} min — {what}"
     return f"[Invigilator] {what}"
+
+
+def bundle_subject(contents: Sequence[AlertContent]) -> str:
+    """The subject of several alerts to one destination in one message."""
+    if len(contents) == 1:
+        return subject_line(contents[0])
+    schools = list(dict.fromkeys(content.school_name for content in contents))
+    where = schools[0] if len(schools) == 1 else f"{len(schools)} schools"
+    clauses = list(dict.fromkeys(content.clause for content in contents))
+    shown = ", ".join(clauses[:4]) + (", …" if len(clauses) > 4 else "")
+    highest = max((content.severity for content in contents), key=severity_rank)
+    return f"[Invigilator] {where}: {len(contents)} alerts — {shown} (highest: {highest})"

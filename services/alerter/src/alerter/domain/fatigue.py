@@ -5,7 +5,8 @@
 - Low severity: a line of the school's daily digest at its configured local time; the Nth low
   breach of a clause by one person in a term (N = `repeat_threshold`, default 3) raises that line.
 - Otherwise immediate, unless an alert for the same person and clause went out within the dedupe
-  window (and this one is no more severe); held until the end of the school's quiet hours.
+  window (and this one is no more severe); held until the end of the school's quiet hours, and by
+  `bundle_minutes` so that alerts close together reach each destination as one message.
 """
 
 from dataclasses import dataclass
@@ -30,7 +31,7 @@ class RecentAlert:
 class Immediate:
     roles: tuple[Role, ...]
     critical: bool
-    send_at: datetime  # now, or the end of the quiet hours
+    send_at: datetime  # now (+ the bundle wait), or the end of the quiet hours
     escalate_at: datetime | None  # when the ladder's first step is due unless acknowledged
 
 
@@ -80,9 +81,10 @@ def decide(
         return DigestLine(roles, due, raised, term_key(config, facts, now))
     if recent is not None and _within_window(config, recent, now, facts):
         return Suppressed(recent.alert_id)
-    send_at = now
+    send_at = now + timedelta(minutes=config.fatigue.bundle_minutes)
     if school is not None and school.quiet_hours is not None:
-        send_at = timing.quiet_release(now, school.quiet_hours.start, school.quiet_hours.end, zone)
+        release = timing.quiet_release(now, school.quiet_hours.start, school.quiet_hours.end, zone)
+        send_at = max(send_at, release)
     return Immediate(roles, False, send_at, None)
 
 

@@ -4,12 +4,12 @@ alert-volume figure (tests/bench/alert_volume.py); no database, no framework."""
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from alerter.config import Role, TrustConfig
 from alerter.domain import fatigue
 from alerter.domain.facts import OPENED, CaseFacts
-from alerter.domain.routing import destinations, roles_for
+from alerter.domain.routing import Destination, destinations, roles_for
 
 
 @dataclass
@@ -38,6 +38,27 @@ class _State:
     low: dict[tuple[str, str, str, str], int] = field(default_factory=dict)
     # (school, roles, due) → lines
     digest: dict[tuple[str, tuple[Role, ...], datetime], int] = field(default_factory=dict)
+    # destination → when its open bundle goes (bundling on)
+    bundles: dict[Destination, datetime] = field(default_factory=dict)
+
+
+def _immediate_messages(
+    config: TrustConfig, state: _State, facts: CaseFacts, decision: fatigue.Immediate, now: datetime
+) -> int:
+    """Messages an immediate alert adds: one per destination, unless it joins a bundle that has
+    not gone yet (the sender takes, with the first due row, every row due within the window)."""
+    targets = destinations(config, facts.school_id, decision.roles)
+    window = timedelta(minutes=config.fatigue.bundle_minutes)
+    if not window or decision.critical:
+        return len(targets)
+    added = 0
+    for target in targets:
+        flush = state.bundles.get(target)
+        if flush is not None and now <= flush and decision.send_at <= flush + window:
+            continue
+        state.bundles[target] = decision.send_at
+        added += 1
+    return added
 
 
 def _flush_digests(config: TrustConfig, state: _State, volumes: dict[str, Volume], now: datetime) -> None:
@@ -70,7 +91,7 @@ def simulate(
         decision = fatigue.decide(config, facts, now, state.recent.get(dedupe_key), state.low.get(low_key, 0))
         if isinstance(decision, fatigue.Immediate):
             volume.immediate_alerts += 1
-            volume.messages += targets
+            volume.messages += _immediate_messages(config, state, facts, decision, now)
             volume.critical += decision.critical
             volume.held_by_quiet_hours += decision.send_at > now
             state.recent[dedupe_key] = fatigue.RecentAlert(str(index), facts.severity, now)
