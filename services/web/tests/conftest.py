@@ -106,6 +106,12 @@ def clock() -> Clock:
     return Clock()
 
 
+@pytest.fixture(autouse=True)
+def _real_time_first(clock: Clock) -> None:
+    """Every test starts at the real time; a test that needs days to pass moves the clock itself."""
+    clock.offset = timedelta()
+
+
 @pytest.fixture(scope="session")
 def case_api(stack: None, clock: Clock) -> Iterator[str]:
     """The case-service's GraphQL URL: the real app with the settable clock, the stack's database,

@@ -300,3 +300,24 @@ def test_reveal_and_content_access_approved_by_the_headteacher(
     expect(hr.get_by_role("note")).to_contain_text("recorded in the audit log")
     expect(hr.get_by_test_id("account")).to_have_text(seeded.account)
     shot(hr, "identity-revealed")
+
+
+def test_overdue_cases_are_highlighted_in_the_queue(
+    web_url: str,
+    clock: Any,
+    seed_case: Any,
+    new_page: Callable[[], Page],
+    sign_in: Any,
+    shot: Callable[[Page, str], Path],
+) -> None:
+    seeded = seed_case("elms-farm", "NET-ADULT")
+    clock.advance(timedelta(days=10))  # triage is due within 2 working days
+    page = new_page()
+    sign_in(page, "hr", "elms-farm", f"hr-{uuid.uuid4().hex[:6]}")
+    page.goto(f"{web_url}/cases?school=elms-farm&clause=NET-ADULT&overdue=yes")
+    row = page.locator(f"tr[data-case-id='{seeded.case_id}']")
+    expect(row).to_have_class(re.compile(r"\boverdue\b"))
+    expect(row).to_contain_text("Overdue: Triage the case")
+    shot(page, "queue-overdue")
+    open_case(page, web_url, seeded.case_id)
+    expect(page.locator(".tasks li.overdue")).to_contain_text("Triage the case")
