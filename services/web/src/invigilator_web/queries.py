@@ -114,3 +114,10 @@ def transition(mutation: str, has_input: bool) -> str:
     )
     args = "caseId: $caseId, expectedVersion: $expectedVersion" + (", input: $input" if has_input else "")
     return f"mutation Transition({params}) {{ {mutation}({args}) {{ case {{ id stage version }} }} }}"
+
+
+USE_CONTENT = """
+mutation UseContent($id: ID!, $item: String!) {
+  useContentAccess(accessId: $id, item: $item) { item auditSeq }
+}
+"""

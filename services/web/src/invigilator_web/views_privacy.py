@@ -20,6 +20,7 @@ from invigilator_web.queries import (
     REQUEST_CONTENT,
     REQUEST_REVEAL,
     REVEALED_IDENTITY,
+    USE_CONTENT,
 )
 from invigilator_web.render import Pages
 from invigilator_web.views_case import checked_form, done, text
@@ -124,6 +125,19 @@ def privacy_router(pages: Pages, api: CaseService) -> APIRouter:
         return await attempt(
             request, user, case_id, f"content-{access_id}", DECIDE_CONTENT, variables, message
         )
+
+    @router.post("/cases/{case_id}/content-access/{access_id}/use")
+    async def use_content(case_id: str, access_id: str, request: Request, user: CurrentUser) -> Response:
+        form = await checked_form(request, user)
+        item = (text(form, "item") or "").strip()
+        if not item:
+            problem = Problem(
+                "Say which item", "Name the item you open (e.g. the message id).", f"use-{access_id}"
+            )
+            return await show_case(pages, api, request, user, case_id, problem)
+        variables = {"id": access_id, "item": item}
+        message = f"Use recorded in the audit log: {item}. Open it in the mail system now."
+        return await attempt(request, user, case_id, f"use-{access_id}", USE_CONTENT, variables, message)
 
     @router.get("/cases/{case_id}/identity")
     async def identity(case_id: str, request: Request, user: CurrentUser) -> Response:
