@@ -81,7 +81,7 @@ chart() {
       die "helm template failed for $values"
   done
   step "chart tests: manifests, CRDs, hardening, services map, skaffold.yaml"
-  uv run --frozen pytest -q tests/chart
+  uv run --frozen pytest -q -m "not integration" tests/chart
   log "chart step: $((SECONDS - start)) s"
 }
 
