@@ -5,7 +5,8 @@ the case-service ingesting `breaches.v1`), started like tests/conftest.py does w
 The case-service the workspace talks to is the real app (`case_service.app.create_app`) served in
 this process on a free port against the stack's database, with a settable clock: the disciplinary
 walk needs days to pass (5 working days' notice before a hearing, an appeal window afterwards).
-The workspace under test is this checkout's app, also served here on a free port. Chromium is
+The workspace under test is this checkout's app, also served here on a free port. Both servers and
+the browser live as long as the test module, so nothing of them outlasts the browser tests. Chromium is
 Debian's (`/usr/bin/chromium`, scripts/stack/tools.sh ensure_chromium), driven by Playwright.
 """
 
@@ -101,7 +102,7 @@ def stack() -> None:
         pytest.fail(f"{CHROMIUM} missing: run '. scripts/stack/tools.sh && ensure_chromium' (apt-get)")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def clock() -> Clock:
     return Clock()
 
@@ -112,7 +113,7 @@ def _real_time_first(clock: Clock) -> None:
     clock.offset = timedelta()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def case_api(stack: None, clock: Clock) -> Iterator[str]:
     """The case-service's GraphQL URL: the real app with the settable clock, the stack's database,
     OPA and dev issuer (its JWKS over HTTP, as in dev)."""
@@ -125,7 +126,7 @@ def case_api(stack: None, clock: Clock) -> Iterator[str]:
     server.should_exit = True
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def web_url(case_api: str) -> Iterator[str]:
     """This checkout's workspace, served on a free port, talking to `case_api`."""
     from invigilator_web.app import create_app
@@ -169,7 +170,7 @@ def _case_with(api: str, token: str, school: str, clause: str, breach: str) -> s
     return None
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def seed_case(case_api: str) -> Callable[..., SeededCase]:
     """Produces one Breach to `breaches.v1` (as the policy engine would) for a new account and
     waits until the stack's case-service opened its case."""
@@ -219,7 +220,7 @@ def seed_case(case_api: str) -> Callable[..., SeededCase]:
     return seed
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     from playwright.sync_api import expect, sync_playwright
 
