@@ -4,6 +4,7 @@
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -25,6 +26,7 @@ from alerter.settings import AlerterSettings
 log = logging.getLogger(__name__)
 tracer = trace.get_tracer(__name__)
 RESTART_DELAY_S = 5.0
+REFRESH_S = 30.0
 
 
 @dataclass
@@ -53,6 +55,7 @@ class OutboxSender:
         self._channels = channels
         self._metrics = metrics
         self._clock = clock
+        self._refreshed = float("-inf")
 
     async def send_due(self, limit: int | None = None) -> SendReport:
         """Send rows that are due, one transaction each; a row is marked sent only after the
@@ -104,7 +107,9 @@ class OutboxSender:
                 self._metrics.deliveries_sent.add(len(batch), attributes)
                 report.sent += len(batch)
                 report.messages += 1
-        await self.refresh_failing()
+        # The failing-destinations gauge: after any attempt, and at least every REFRESH_S when idle.
+        if report.sent + report.retrying + report.failed or time.monotonic() - self._refreshed > REFRESH_S:
+            await self.refresh_failing()
         return report
 
     def _failed(self, rows: list[Delivery], now: datetime, error: SendError, report: SendReport) -> None:
@@ -121,6 +126,7 @@ class OutboxSender:
                 log.warning("delivery %s failed (attempt %d): %s", row.id, row.attempts, error)
 
     async def refresh_failing(self) -> None:
+        self._refreshed = time.monotonic()
         async with self._sessions() as session:
             found = await outbox.failing_destinations(session, self._settings.failing_after_attempts)
         self._metrics.failing = {(f.channel, f.destination): f.failed + f.retrying for f in found}
