@@ -356,3 +356,46 @@ def test_external_infrastructure_renders_no_operator_resources() -> None:
 def test_bad_values_are_refused(override: tuple[str, str], message: str) -> None:
     with pytest.raises(AssertionError, match=message):
         template(scenarios()["minimal-values"], extra=override)
+
+
+# Who calls whom inside the cluster (HTTP): each callee's NetworkPolicy must admit its callers.
+CALLS = {"web": ["case-service"]}
+
+
+def admits(policy: Manifest, labels: dict[str, str], port: str) -> bool:
+    for rule in policy["spec"]["ingress"]:
+        if port not in [p["port"] for p in rule.get("ports", [])]:
+            continue
+        peers = rule.get("from")
+        if peers is None:
+            return True
+        for peer in peers:
+            selector = peer.get("podSelector", {}).get("matchLabels")
+            if (
+                selector is not None
+                and "namespaceSelector" not in peer
+                and selector.items() <= labels.items()
+            ):
+                return True
+    return False
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS)
+def test_network_policies_admit_the_callers(scenario: str) -> None:
+    manifests = rendered(scenario)
+    policies = by_kind(manifests, "NetworkPolicy")
+    deployments = by_kind(manifests, "Deployment")
+    for caller, callees in CALLS.items():
+        labels = deployments[f"invigilator-{caller}"]["spec"]["template"]["metadata"]["labels"]
+        for callee in callees:
+            assert admits(policies[f"invigilator-{callee}"], labels, "http"), f"{caller} → {callee}"
+
+
+def test_network_policy_check_can_fail() -> None:
+    policy = copy.deepcopy(
+        by_kind(rendered("production-like-values"), "NetworkPolicy")["invigilator-case-service"]
+    )
+    web = {"app.kubernetes.io/name": "web", "app.kubernetes.io/instance": "invigilator"}
+    assert admits(policy, web, "http")
+    policy["spec"]["ingress"][0]["from"] = policy["spec"]["ingress"][0]["from"][:1]
+    assert not admits(policy, web, "http")
