@@ -1,7 +1,7 @@
 # The two commands a newcomer needs are `make run` and `make test`; the rest are their parts.
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
-.PHONY: help run stop status test lint proto proto-check rego chart chart-policies unit integration traceability bench-rego bench-parse bench
+.PHONY: help run stop status test lint proto proto-check rego chart chart-policies chart-render unit integration traceability bench-rego bench-parse bench
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -32,8 +32,11 @@ rego: ## opa test on policies-rego
 chart: ## helm lint + render of every chart scenario, manifests validated (schemas, CRDs, hardening)
 	@scripts/test.sh chart
 
-chart-policies: ## pack policies-rego/ into the chart's OPA bundle (charts/invigilator/files)
+chart-policies: ## pack policies-rego/ into the chart's OPA bundle (charts/invigilator/files), re-render
 	@scripts/chart-policies.sh
+
+chart-render: ## render every chart scenario into charts/rendered/ (committed, checked by make chart)
+	@scripts/chart-render.sh
 
 unit: ## unit tests beside the code
 	@scripts/test.sh unit

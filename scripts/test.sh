@@ -71,8 +71,9 @@ chart() {
   # validate what it renders (Kubernetes schemas, Strimzi/CloudNativePG CRDs, hardening, skaffold.yaml).
   local start=$SECONDS values
   ensure_helm
-  step "chart: the OPA bundle in charts/invigilator/files is fresh"
+  step "chart: the OPA bundle in charts/invigilator/files and the renders in charts/rendered are fresh"
   uv run --frozen python -m tests.chart.policy_bundle --check
+  uv run --frozen python -m tests.chart.renders --check
   step "chart: helm lint --strict and helm template, every scenario"
   for values in charts/invigilator/ci/*-values.yaml charts/invigilator/values-dev.yaml; do
     "$HELM_BIN" lint --strict charts/invigilator --values "$values" >/dev/null ||
