@@ -48,8 +48,8 @@ def test_next_digest_is_the_next_local_occurrence_within_a_day(
     due = next_digest_at(now, at, zone)
     assert now < due <= now + timedelta(hours=25)
     local = due.astimezone(zone)
-    skipped = local.time().replace(tzinfo=None) != at  # only where the clocks jumped over `at`
-    assert not skipped or local.utcoffset() != (local - timedelta(hours=2)).utcoffset()
+    if local.time().replace(tzinfo=None) != at:  # only where the clocks jumped over `at`: the jump
+        assert (due - timedelta(minutes=1)).astimezone(zone).utcoffset() != local.utcoffset()
 
 
 def test_quiet_hours_spanning_midnight_in_london_summer_time() -> None:
@@ -124,3 +124,17 @@ def test_backoff_doubles_until_the_cap(attempts: int, base: float, cap: float) -
 
 def test_backoff_sequence() -> None:
     assert [backoff(n, 5, 60).total_seconds() for n in range(1, 7)] == [5, 10, 20, 40, 60, 60]
+
+
+def test_a_quiet_end_skipped_by_the_spring_clock_change_releases_at_the_jump() -> None:
+    # New York, Sunday 8 March 2026: 02:00 EST jumps to 03:00 EDT (07:00 UTC); 02:30 never happens.
+    new_york = ZoneInfo("America/New_York")
+    now = datetime(2026, 3, 8, 6, 0, tzinfo=UTC)  # 01:00 EST, quiet (22:00–02:30)
+    release = quiet_release(now, time(22), time(2, 30), new_york)
+    assert release == datetime(2026, 3, 8, 7, 0, tzinfo=UTC)
+    assert not in_quiet_hours(release, time(22), time(2, 30), new_york)
+    assert in_quiet_hours(release - timedelta(minutes=1), time(22), time(2, 30), new_york)
+    # A digest time inside the gap goes at the jump too; the autumn's repeated hour: the first one.
+    assert next_digest_at(now, time(2, 30), new_york) == datetime(2026, 3, 8, 7, 0, tzinfo=UTC)
+    autumn = datetime(2026, 11, 1, 4, 0, tzinfo=UTC)  # 00:00 EDT; 01:30 happens twice
+    assert next_digest_at(autumn, time(1, 30), new_york) == datetime(2026, 11, 1, 5, 30, tzinfo=UTC)

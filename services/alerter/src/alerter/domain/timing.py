@@ -18,9 +18,18 @@ def utc_now() -> datetime:
 
 
 def _at(day: date, moment: time, zone: ZoneInfo) -> datetime:
-    """`moment` on `day` in `zone`, as UTC. A local time skipped by a clock change (spring) maps to
-    the instant the clocks jumped past it (zoneinfo reads it with the offset before the change)."""
-    return datetime.combine(day, moment, zone).astimezone(UTC)
+    """The first instant, in UTC, at which the clocks in `zone` read `moment` on `day` — or, when a
+    clock change skips it (spring forward), the instant of the jump: the first one past it."""
+    wall = datetime.combine(day, moment)
+    first = wall.replace(tzinfo=zone)  # fold 0: the earlier of two readings in the autumn
+    instant = first.astimezone(UTC)
+    if instant.astimezone(zone).replace(tzinfo=None) == wall:
+        return instant
+    # Skipped: fold 1 reads it with the offset after the jump, an instant before the jump.
+    probe = wall.replace(tzinfo=zone, fold=1).astimezone(UTC).replace(second=0, microsecond=0)
+    while probe.astimezone(zone).replace(tzinfo=None) < wall:
+        probe += timedelta(minutes=1)
+    return probe
 
 
 def in_quiet_hours(now: datetime, start: time, end: time, zone: ZoneInfo) -> bool:
