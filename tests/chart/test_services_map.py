@@ -7,7 +7,10 @@ file a profile names among the scenarios the chart tests render.
 """
 
 import importlib
+import json
 import re
+import subprocess
+import sys
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -16,7 +19,8 @@ import pytest
 import yaml
 from pydantic_settings import BaseSettings
 
-from tests.chart.helm import CHART, ROOT, chart_values, scenarios
+from tests.chart import settings_start
+from tests.chart.helm import CHART, ROOT, chart_values, rendered, scenarios
 
 SERVICE_DIRS = sorted(path.parent.name for path in (ROOT / "services").glob("*/pyproject.toml"))
 SKAFFOLD: dict[str, Any] = yaml.safe_load((ROOT / "skaffold.yaml").read_text())
@@ -249,3 +253,39 @@ def test_settings_check_can_fail() -> None:
     assert reads("case-service", "CASE_SERVICE_AUTH_CLAIMS__ROLES_CLAIM")
     assert reads("alerter", "SMTP_HOST")
     assert not Path(ROOT / "services" / "no-such-service").exists()
+
+
+def start_settings(scenario: str, overrides: dict[str, dict[str, str]] | None = None) -> dict[str, list[str]]:
+    """Each service's settings built from its rendered container environment, in a clean process."""
+    request = {}
+    for doc in rendered(scenario):
+        if doc["kind"] != "Deployment":
+            continue
+        service = doc["metadata"]["labels"]["app.kubernetes.io/name"]
+        container = doc["spec"]["template"]["spec"]["containers"][0]
+        env = {**settings_start.container_env(container), **(overrides or {}).get(service, {})}
+        request[service] = {"classes": SETTINGS[service], "env": env}
+    result = subprocess.run(
+        [sys.executable, "-m", "tests.chart.settings_start"],
+        input=json.dumps(request),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    answer: dict[str, list[str]] = json.loads(result.stdout)
+    assert sorted(answer) == SERVICE_DIRS
+    return answer
+
+
+@pytest.mark.parametrize("scenario", sorted(scenarios()))
+def test_every_service_would_start_with_what_the_chart_gives_it(scenario: str) -> None:
+    failures = {service: errors for service, errors in start_settings(scenario).items() if errors}
+    assert not failures
+
+
+def test_start_check_can_fail() -> None:
+    failures = start_settings("minimal-values", {"alerter": {"ALERTER_LINK_KEY": "short"}})
+    assert any("ALERTER_LINK_KEY" in error for error in failures["alerter"])
+    assert not failures["case-service"]
