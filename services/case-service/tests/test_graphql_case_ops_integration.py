@@ -147,3 +147,29 @@ async def test_two_concurrent_commands_one_wins_the_other_is_a_conflict(api: Any
     assert outcomes[1]["errors"][0]["extensions"]["code"] == "CONFLICT"
     history = await rows(api, wm.CaseHistory, w.case_id)
     assert sorted(h.version for h in history) == [1, 2]  # exactly one appointment written
+
+
+async def test_evidence_needs_evidence_read(api: Any, open_case: Any) -> None:
+    w = await open_case()
+    await w.do(
+        S(HR, "routeToDisciplinary", None, at(2)),
+        S(HR, "appointInvestigator", {"investigator": "inv-1"}, at(2)),
+        S("inv-1", "addEvidence", {"reference": "E1", "description": "proxy log: social.example"}, at(2)),
+    )
+    fields = "evidence { reference description addedBy } history { payload } timeline { kind details }"
+    hr = await case_query(api, w, fields)
+    assert hr["evidence"] == [
+        {"reference": "E1", "description": "proxy log: social.example", "addedBy": "inv-1"}
+    ]
+    # the description is read through `evidence` only, never through the history or the timeline
+    assert {"reference": "E1"} in [h["payload"] for h in hr["history"]]
+    assert {"reference": "E1"} in [t["details"] for t in hr["timeline"] if t["kind"] == "evidence_added"]
+    # the SLG sees the case but not its evidence; the rest of the case still answers
+    slg = api.token("slg-1", ["slg"], ["elms-farm"])
+    query = "query($id: ID!) { case(id: $id) { stage evidence { reference } } }"
+    body = await api.gql(slg, query, {"id": w.case_id})
+    assert body == {"data": {"case": {"stage": "investigation", "evidence": None}}}
+    # nor does HR once the case is closed (evidence only inside an open case)
+    await w.do(S("inv-1", "concludeInvestigation", {"caseToAnswer": False, "findings": "no breach"}, at(3)))
+    closed = await api.gql(api.token(HR, ["hr"], ["elms-farm"]), query, {"id": w.case_id})
+    assert closed == {"data": {"case": {"stage": "closed", "evidence": None}}}

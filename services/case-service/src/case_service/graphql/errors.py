@@ -10,7 +10,7 @@
 | AUTHZ_UNAVAILABLE | OPA gave no decision |
 """
 
-from typing import Any
+from typing import Any, Literal
 
 from graphql import GraphQLError
 
@@ -24,6 +24,7 @@ from case_service.auth.authorizer import (
     Resource,
 )
 from case_service.auth.subject import Subject
+from case_service.db import models
 
 
 def coded(message: str, code: str, **extensions: Any) -> GraphQLError:
@@ -59,3 +60,16 @@ async def authorize(
         raise forbidden(error.decision.reasons) from None
     except AuthorizationUnavailableError:
         raise authz_unavailable() from None
+
+
+def case_resource(row: models.Case) -> Resource:
+    """The authz resource of a case (policies-rego/authz)."""
+    owner: Literal["hr", "it", "dsl"] = "it" if row.owner == "it" else "dsl" if row.owner == "dsl" else "hr"
+    return {
+        "school_id": row.school_id,
+        "owner": owner,
+        "track": row.track,
+        "status": row.status,
+        "clause": row.clause,
+        "case_id": str(row.id),
+    }

@@ -9,13 +9,12 @@ Errors (extensions.code): NOT_FOUND (no such case, or not visible), FORBIDDEN, G
 
 import uuid
 from collections.abc import Callable
-from typing import Literal, cast
+from typing import cast
 
 import strawberry
 from sqlalchemy import select
 from strawberry.scalars import JSON
 
-from case_service.auth.authorizer import Resource
 from case_service.db import models
 from case_service.db.workflow_models import CaseNote
 from case_service.db.workflow_store import (
@@ -26,7 +25,7 @@ from case_service.db.workflow_store import (
     workflow_of,
 )
 from case_service.graphql.context import GraphQLContext, UnauthenticatedError
-from case_service.graphql.errors import authorize, coded, not_found, unauthenticated
+from case_service.graphql.errors import authorize, case_resource, coded, not_found, unauthenticated
 from case_service.graphql.types import Case, TimelineEvent
 from case_service.privacy import audit
 from case_service.workflow import Command, GuardRefused, apply
@@ -38,19 +37,6 @@ class TransitionResult:
     case: Case
     events: list[TimelineEvent] = strawberry.field(description="What the command added to the timeline.")
     decision_id: str | None = strawberry.field(description="OPA's decision id that allowed it.")
-
-
-def case_resource(row: models.Case) -> Resource:
-    """The authz resource of a case (policies-rego/authz)."""
-    owner: Literal["hr", "it", "dsl"] = "it" if row.owner == "it" else "dsl" if row.owner == "dsl" else "hr"
-    return {
-        "school_id": row.school_id,
-        "owner": owner,
-        "track": row.track,
-        "status": row.status,
-        "clause": row.clause,
-        "case_id": str(row.id),
-    }
 
 
 def guard_refused(refused: GuardRefused) -> Exception:

@@ -13,10 +13,12 @@ import strawberry
 from strawberry.scalars import JSON
 from strawberry.utils.str_converters import to_camel_case
 
+from case_service.auth.authorizer import AuthorizationUnavailableError
 from case_service.db import models
 from case_service.db import workflow_models as wm
 from case_service.db.workflow_store import workflow_of
 from case_service.graphql.context import GraphQLContext
+from case_service.graphql.errors import authz_unavailable, case_resource
 from case_service.graphql.loaders import loader
 from case_service.workflow import CaseWorkflow, Task, allowed, overdue
 
@@ -122,6 +124,12 @@ class Letter:
 def camel(name: str) -> str:
     """The GraphQL name strawberry gives a Python name (appoint_investigator → appointInvestigator)."""
     return to_camel_case(name)
+
+
+def without_evidence_text(details: dict[str, Any]) -> dict[str, Any]:
+    """History and timeline show that evidence was added and its reference; what it describes is
+    read through `Case.evidence` alone, which asks OPA for evidence.read."""
+    return {key: value for key, value in details.items() if key != "description"}
 
 
 def _task(task: Task, now: datetime) -> TaskType:
@@ -233,7 +241,7 @@ class Case:
                 command=r.command,
                 actor=r.actor,
                 at=r.at,
-                payload=cast(JSON, r.payload),
+                payload=cast(JSON, without_evidence_text(r.payload)),
                 decision_id=r.decision_id,
             )
             for r in rows
@@ -244,7 +252,12 @@ class Case:
         rows: list[wm.CaseEventRow] = await loader(info.context, "events").load(self.row.id)
         return [
             TimelineEvent(
-                seq=r.seq, track=r.track, kind=r.kind, actor=r.actor, at=r.at, details=cast(JSON, r.details)
+                seq=r.seq,
+                track=r.track,
+                kind=r.kind,
+                actor=r.actor,
+                at=r.at,
+                details=cast(JSON, without_evidence_text(r.details)),
             )
             for r in rows
         ]
@@ -254,9 +267,21 @@ class Case:
         rows: list[wm.CaseNote] = await loader(info.context, "notes").load(self.row.id)
         return [Note(id=r.id, author=r.author, body=r.body, at=r.at) for r in rows]
 
-    @strawberry.field
-    async def evidence(self, info: Info) -> list[EvidenceLink]:
-        rows: list[wm.EvidenceLink] = await loader(info.context, "evidence").load(self.row.id)
+    @described(
+        "Evidence the investigation recorded, or null when the caller may not read this case's "
+        "evidence (evidence.read: an open case, not the SLG; MON-INTERNET-ON-SUSPICION)."
+    )
+    async def evidence(self, info: Info) -> list[EvidenceLink] | None:
+        context = info.context
+        try:
+            decision = await context.authorizer.decide(
+                context.require_subject(), "evidence.read", case_resource(self.row)
+            )
+        except AuthorizationUnavailableError:
+            raise authz_unavailable() from None
+        if not decision.allow:
+            return None
+        rows: list[wm.EvidenceLink] = await loader(context, "evidence").load(self.row.id)
         return [
             EvidenceLink(reference=r.reference, description=r.description, added_by=r.added_by, at=r.at)
             for r in rows
