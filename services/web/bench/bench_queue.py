@@ -156,7 +156,14 @@ def sign_in(client: httpx.Client, web: str) -> None:
         raise SystemExit(f"sign-in failed: {done.status_code} {done.text[:200]}")
 
 
-def browser_loads(web: str, cookie: str, loads: int, warmup: int) -> list[float]:
+MARKS = ("responseEnd", "domContentLoadedEventEnd", "loadEventEnd")
+
+
+def browser_loads(
+    web: str, cookie: str, loads: int, warmup: int
+) -> tuple[list[float], dict[str, list[float]]]:
+    """Per load: the time `page.goto` took (Playwright's round trips included) and the browser's own
+    Navigation Timing marks (from the start of the navigation)."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -165,6 +172,7 @@ def browser_loads(web: str, cookie: str, loads: int, warmup: int) -> list[float]
         context.add_cookies([{"name": "invigilator_web", "value": cookie, "url": web}])
         page = context.new_page()
         timings: list[float] = []
+        navigation: dict[str, list[float]] = {mark: [] for mark in MARKS}
         for i in range(warmup + loads):
             t0 = time.perf_counter()
             page.goto(f"{web}/cases", wait_until="load", timeout=60_000)
@@ -173,8 +181,11 @@ def browser_loads(web: str, cookie: str, loads: int, warmup: int) -> list[float]
                 raise SystemExit("the queue page did not list 50 cases")
             if i >= warmup:
                 timings.append(elapsed)
+                entry = page.evaluate("performance.getEntriesByType('navigation')[0].toJSON()")
+                for mark in MARKS:
+                    navigation[mark].append(float(entry[mark]))
         browser.close()
-    return timings
+    return timings, navigation
 
 
 def report(what: str, timings: list[float]) -> None:
@@ -225,7 +236,10 @@ def main() -> None:
         print(f"queue page, first 50 of {args.cases} open cases (load average before: {load[0]:.1f}):")
         report("HTTP GET /cases (server)", timings)
         if not args.no_browser:
-            report("Chromium page load (until load)", browser_loads(web, cookie, args.loads, args.warmup))
+            goto, navigation = browser_loads(web, cookie, args.loads, args.warmup)
+            report("Chromium page load, page.goto until load", goto)
+            for mark in MARKS:
+                report(f"Chromium Navigation Timing {mark}", navigation[mark])
 
 
 if __name__ == "__main__":
