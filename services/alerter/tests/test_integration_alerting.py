@@ -7,8 +7,11 @@ from email.message import EmailMessage
 from email.policy import default
 from typing import Any
 
+import httpx
 import pytest
+from fastapi import FastAPI
 
+from alerter.api.ack import ack_router
 from alerter.channels.webhook_templates import SIGNATURE_HEADER, TIMESTAMP_HEADER, verify
 from alerter.domain.links import link_signature
 from alerter.testing import case_event
@@ -167,10 +170,17 @@ async def test_escalation_after_no_acknowledgement_and_the_single_use_link(harne
     assert len(harness.mail_to("safeguarding@trust.example.org.uk")) == 1
     # The DSL acknowledges through the e-mail's link: once.
     path = ack_path(dsl_mail)
-    assert (await harness.client.get(path)).status_code == 200
-    assert (await harness.client.get(path)).status_code == 410
+    # Opening the link (as a mail scanner would) only shows the button; the button acknowledges.
+    page = await harness.client.get(path)
+    assert page.status_code == 200
+    assert f'<form method="post" action="{path.replace("&", "&amp;")}">' in page.text
+    assert (await harness.client.get(path)).status_code == 200  # still not acknowledged
+    assert (await harness.client.post(path)).status_code == 200
+    assert (await harness.client.post(path)).status_code == 410
+    assert (await harness.client.get(path)).status_code == 200  # the page; its button would say 410
     forged = path.split("?")[0] + "?sig=" + "0" * 64
     assert (await harness.client.get(forged)).status_code == 403
+    assert (await harness.client.post(forged)).status_code == 403
     # The ladder is exhausted anyway, and an acknowledged alert never escalates again.
     harness.clock.now = start + timedelta(hours=3)
     assert await harness.parts.scheduler.run_once() == ([], [])
@@ -225,4 +235,19 @@ async def test_graphql_needs_a_bearer_token_and_the_ack_link_its_signature(harne
     assert (await harness.client.get("/healthz")).json() == {"status": "ok"}
     unknown = "00000000-0000-0000-0000-000000000000"
     signed = f"/ack/{unknown}?sig={link_signature(LINK_KEY.encode(), unknown)}"
-    assert (await harness.client.get(signed)).status_code == 404
+    assert (await harness.client.post(signed)).status_code == 404
+
+
+async def test_without_confirmation_opening_the_link_acknowledges(harness: Harness) -> None:
+    await harness.feed(case_event(severity="critical", owner="dsl", clause="NET-CHILD-HARM", title="Harm"))
+    await harness.parts.sender.send_due()
+    [mail] = harness.mail_to("dsl@elmsfarm.example.sch.uk")
+    app = FastAPI()
+    app.include_router(ack_router(harness.sessions, LINK_KEY.encode(), harness.clock, confirm=False))
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://alerter.test"
+    ) as client:
+        assert (await client.get(ack_path(mail))).status_code == 200
+        assert (await client.get(ack_path(mail))).status_code == 410
+    harness.clock.now += timedelta(hours=1)
+    assert await harness.parts.scheduler.run_once() == ([], [])  # acknowledged: no escalation

@@ -56,7 +56,7 @@ async def test_alerts_within_the_bundle_window_go_as_one_message(bundling: Harne
     ]
     assert len(paths) == 3
     for path in paths:
-        assert (await bundling.client.get(path.strip())).status_code == 200
+        assert (await bundling.client.post(path.strip())).status_code == 200
     # The next alert, later, starts a new bundle: alone, it is the ordinary e-mail.
     bundling.clock.now = start + timedelta(minutes=20)
     await bundling.feed(case_event(case_id="c-4", event_id="e-c-4", clause="NET-CHAT", title="Chat room"))

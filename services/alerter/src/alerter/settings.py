@@ -38,6 +38,9 @@ class AlerterSettings(ServiceSettings):
     public_url: str = "http://127.0.0.1:18400"
     # HMAC key of the acknowledgement links.
     link_key: SecretStr | None = None
+    # The link opens a page whose button acknowledges (mail scanners that fetch links cannot);
+    # off: opening the link acknowledges.
+    ack_confirm: bool = True
 
     smtp_host: str = Field(default="127.0.0.1", validation_alias="SMTP_HOST")
     smtp_port: int = Field(default=18025, validation_alias="SMTP_PORT")

@@ -110,5 +110,5 @@ def create_app(
         settings.failing_after_attempts,
     )
     app.include_router(graphql_router(deps), prefix="/graphql")
-    app.include_router(ack_router(sessions, settings.link_key_bytes(), clock))
+    app.include_router(ack_router(sessions, settings.link_key_bytes(), clock, settings.ack_confirm))
     return app
