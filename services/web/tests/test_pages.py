@@ -214,3 +214,11 @@ def test_letters_download(client: TestClient, fmt: str, magic: bytes) -> None:
     assert response.content.startswith(magic)
     assert f"disciplinary_outcome-case-{CASE_ID}" in response.headers["Content-Disposition"]
     assert client.get(f"/cases/{CASE_ID}/letters/5.{fmt}").status_code == 404
+
+
+def test_evidence_the_caller_may_not_read_is_said_to_be_hidden(
+    client: TestClient, fake: FakeCaseService
+) -> None:
+    fake.answers["query Case("] = lambda _v: {"data": {"case": {**CASE, "evidence": None}}}
+    page = client.get(f"/cases/{CASE_ID}").text
+    assert 'data-testid="evidence-hidden"' in page
