@@ -12,6 +12,13 @@ PRODUCTION: dict[str, object] = {
 }
 
 
+@pytest.fixture(autouse=True)
+def no_settings_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The stack's env.sh exports the shared connection points, and make test runs under it."""
+    for variable in ("DATABASE_URL", "ALERTER_LINK_KEY", "ALERTER_AUTH_ISSUER", "ALERTER_AUTH_AUDIENCE"):
+        monkeypatch.delenv(variable, raising=False)
+
+
 def test_dev_has_defaults_for_database_link_key_and_the_dev_issuer() -> None:
     settings = AlerterSettings(environment="dev")
     assert settings.database_url == DEV_DATABASE_URL
