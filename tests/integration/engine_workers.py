@@ -163,9 +163,14 @@ def alive(pid: int) -> bool:
     return state != "Z"
 
 
-def restart_policy_engine() -> None:
+def restart_policy_engine(ready_timeout_s: float = 180.0) -> None:
+    """Stops and starts the stack's engine, and waits until it has joined and recovered its tables
+    (healthy comes earlier: on a fresh clone the recovery of a run's state took over a minute)."""
+    log = worker_log("policy-engine")
+    log_from = log.stat().st_size if log.exists() else 0
     _stack_shell("stop_bg policy-engine")
     ensure_stack_engine()
+    wait_until_ready([Worker("policy-engine", pid_of("policy-engine"), log_from)], ready_timeout_s)
 
 
 def ensure_stack_engine() -> None:

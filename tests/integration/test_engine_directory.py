@@ -34,7 +34,7 @@ def ldif_entry(account: str) -> str:
 
 def flags(consumer: Consumer, accounts: set[str]) -> dict[str, bool]:
     """The one NET-SOCIAL breach to come for each account: is it flagged as an unknown account?"""
-    found = collect_breaches(consumer, [(account, "NET-SOCIAL") for account in accounts], 2, 60)
+    found = collect_breaches(consumer, [(account, "NET-SOCIAL") for account in accounts], 2, 120)
     assert all(len(breaches) == 1 for breaches in found.values()), found
     return {account: breaches[0].account_unknown for (account, _), breaches in found.items()}
 
