@@ -33,6 +33,6 @@ test_dpo_scope_is_audit_only if {
 		"handles_by_school": {},
 		"identity_schools": [],
 		"approval_schools": [],
-		"audit_schools": [ef, sp],
+		"audit_schools": [ef, oh, rv, sp],
 	}
 }

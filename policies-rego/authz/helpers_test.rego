@@ -7,6 +7,11 @@ ef := "elms-farm"
 
 sp := "st-peters"
 
+# The demo trust's two more schools: trust-wide roles see them too.
+oh := "oak-hill"
+
+rv := "riverside"
+
 # 2026-03-02T10:00:00Z: the clock every test runs at.
 now := 1772445600000000000
 

@@ -49,9 +49,9 @@ test_it_ops_have_no_audit_or_subject_access if {
 test_it_ops_scope_is_it_tickets_everywhere if {
 	scope_of(it_ops) == {
 		"roles": ["it_ops"],
-		"visible_schools": [ef, sp],
-		"cases_by_school": {ef: ["it"], sp: ["it"]},
-		"handles_by_school": {ef: ["it"], sp: ["it"]},
+		"visible_schools": [ef, oh, rv, sp],
+		"cases_by_school": {ef: ["it"], oh: ["it"], rv: ["it"], sp: ["it"]},
+		"handles_by_school": {ef: ["it"], oh: ["it"], rv: ["it"], sp: ["it"]},
 		"identity_schools": [],
 		"approval_schools": [],
 		"audit_schools": [],

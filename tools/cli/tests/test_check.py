@@ -191,7 +191,7 @@ def test_unknown_school_exits_2_naming_the_known_ones(opa: str) -> None:
     assert run.code == 2
     assert run.stdout == ""
     assert "unknown school 'nowhere'" in run.stderr
-    assert "(known: elms-farm, st-peters)" in run.stderr
+    assert "(known: elms-farm, oak-hill, riverside, st-peters)" in run.stderr
 
 
 def test_mail_domain_makes_a_recipient_internal(opa: str, tmp_path: Path) -> None:

@@ -38,8 +38,8 @@ class CaseServiceSettings(ServiceSettings):
     # `auth_settings`. `CaseServiceSettings(environment="dev")` gets dev auth settings too.
     auth: AuthSettings | None = None
     # Schools whose policy provides withdrawing internet / e-mail access as a sanction
-    # (WF-ACCESS-WITHDRAWN: St Peter's "Prohibited use" ¶1; Elms Farm's policy does not).
-    access_withdrawal_schools: list[str] = Field(default_factory=lambda: ["st-peters"])
+    # (WF-ACCESS-WITHDRAWN: St Peter's "Prohibited use" ¶1, adopted by Riverside; Elms Farm's does not).
+    access_withdrawal_schools: list[str] = Field(default_factory=lambda: ["st-peters", "riverside"])
     # GraphQL limits: nesting depth, tokens in one document, aliases, page size.
     graphql_max_depth: int = 10
     graphql_max_tokens: int = 2000

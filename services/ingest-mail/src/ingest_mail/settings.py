@@ -16,10 +16,14 @@ from svckit.ingest_http import IngestSettings, SchoolIdText
 DEV_OWN_DOMAINS: dict[str, list[str]] = {
     "elms-farm": ["elmsfarm.example.sch.uk"],
     "st-peters": ["stpeters.example.sch.uk"],
+    "oak-hill": ["oakhill.example.sch.uk"],
+    "riverside": ["riverside.example.sch.uk"],
 }
 DEV_JOURNAL_RECIPIENTS: dict[str, str] = {
     "journal@elms-farm.invigilator.local": "elms-farm",
     "journal@st-peters.invigilator.local": "st-peters",
+    "journal@oak-hill.invigilator.local": "oak-hill",
+    "journal@riverside.invigilator.local": "riverside",
 }
 _DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}$")
 _ADDRESS = re.compile(r"^[^@\s<>]+@[^@\s<>]+$")
@@ -78,7 +82,12 @@ class IngestMailSettings(IngestSettings):
         smtp_on = self.smtp_port != 0
         if self.environment == "dev":
             self.own_domains = self.own_domains or {k: list(v) for k, v in DEV_OWN_DOMAINS.items()}
-            self.smtp_journal_recipients = self.smtp_journal_recipients or dict(DEV_JOURNAL_RECIPIENTS)
+            # The dev journal mailboxes of the schools configured (a test may configure fewer).
+            self.smtp_journal_recipients = self.smtp_journal_recipients or {
+                address: school
+                for address, school in DEV_JOURNAL_RECIPIENTS.items()
+                if school in self.own_domains
+            }
         else:
             missing = [
                 name

@@ -37,7 +37,7 @@ ROLE_LABELS = {
     "it_ops": "Trust IT operations",
     "dpo": "Data protection officer (DPO)",
 }
-SCHOOLS = ("elms-farm", "st-peters")
+SCHOOLS = ("elms-farm", "st-peters", "oak-hill", "riverside")
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,1 @@
+"""The demo trust: a generated school day for several schools, replayed through real protocol peers."""
