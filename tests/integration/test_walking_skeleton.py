@@ -78,7 +78,11 @@ def cases_with(stack: Stack, breach: str) -> list[dict[str, Any]]:
     assert response.status_code == 200, response.text
     payload = response.json()
     assert "errors" not in payload, payload
-    return [c for c in payload["data"]["cases"]["nodes"] if breach in {b["breachId"] for b in c["breaches"]}]
+    nodes = payload["data"]["cases"]["nodes"]
+    # One GraphQL request reads in one snapshot: a case's count and its list agree in every response.
+    for c in nodes:
+        assert c["breachCount"] == len(c["breaches"]), c
+    return [c for c in nodes if breach in {b["breachId"] for b in c["breaches"]}]
 
 
 def alert_with_trace(stack: Stack, trace_id: str) -> Message | None:
@@ -120,13 +124,7 @@ def test_facebook_line_becomes_one_case_and_one_alert(stack: Stack) -> None:
     marker_line = squid_line(account, "www.instagram.com")
     post(stack, marker_line)
     marker = social_breach(account, marker_line)
-    # A page's cases and breaches are two SELECTs outside one snapshot: a read between the follow-up's
-    # commit and the next can see its breach beside the older count, so wait for both to agree.
-    [joined] = eventually(
-        lambda: [c for c in cases_with(stack, marker) if c["breachCount"] == len(c["breaches"])],
-        30,
-        "the follow-up breach in the case",
-    )
+    [joined] = eventually(lambda: cases_with(stack, marker), 30, "the follow-up breach in the case")
     assert joined["id"] == case["id"]
     assert joined["breachCount"] == 2
     assert sorted(b["breachId"] for b in joined["breaches"]) == sorted([expected_breach, marker])

@@ -4,13 +4,24 @@
 is needed (the GraphiQL page itself, a WebSocket before its `connection_init`); an HTTP query or
 mutation without a valid token never reaches a resolver (the context getter answers 401 first).
 Resolvers call `info.context.require_subject()` rather than reading `subject` and checking it.
+
+Reads go through `context.reading()`. In a query it yields the request's one session, whose
+transaction runs at REPEATABLE READ (read only): every read of the request (the page of cases,
+then the DataLoaders' breaches, schools, history ...) sees the same snapshot, so a case's
+`breachCount` and its `breaches` always agree even while the ingest adds breaches. The
+`SnapshotReads` extension (graphql/snapshot.py) turns that on for query operations and closes the
+session at the end of the request. Mutations write in transactions of their own, and what they
+read for their answer comes from short sessions of its own, after the write committed.
 """
 
-from collections.abc import Callable
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.fastapi import BaseContext
 
 from case_service.auth.authorizer import Authorizer
@@ -61,6 +72,37 @@ class GraphQLContext(BaseContext):
         self.workflow_config = workflow_config  # school id → that school's WorkflowConfig
         self.max_page_size = max_page_size
         self.cache = RequestCache()
+        self._snapshot: AsyncSession | None = None
+        self._snapshot_lock = asyncio.Lock()  # one AsyncSession never runs two statements at once
+        self._snapshot_users = 0  # query operations in flight on this context (a WebSocket may hold several)
+
+    def begin_snapshot_reads(self) -> None:
+        """From now on `reading()` yields the request's REPEATABLE READ session (opened at first use)."""
+        self._snapshot_users += 1
+
+    async def end_snapshot_reads(self) -> None:
+        """The end of one query operation: the last one on this context closes the snapshot session."""
+        self._snapshot_users = max(0, self._snapshot_users - 1)
+        if self._snapshot_users == 0 and self._snapshot is not None:
+            session, self._snapshot = self._snapshot, None
+            async with self._snapshot_lock:
+                await session.close()  # ends the read-only transaction, returns the connection
+
+    @asynccontextmanager
+    async def reading(self) -> AsyncIterator[AsyncSession]:
+        """A session to read with: the request's snapshot in a query, a short session otherwise."""
+        if self._snapshot_users == 0:
+            async with self.sessions() as session:
+                yield session
+            return
+        async with self._snapshot_lock:
+            if self._snapshot is None:
+                session = self.sessions()
+                await session.connection(
+                    execution_options={"isolation_level": "REPEATABLE READ", "postgresql_readonly": True}
+                )
+                self._snapshot = session
+            yield self._snapshot
 
     def require_subject(self) -> Subject:
         """The authenticated caller, or UnauthenticatedError."""

@@ -2,28 +2,32 @@
 
 Listing 50 cases with their breaches and schools is then three SQL queries (cases, breaches of all
 50, schools of all 50), however many cases the page holds. Loaders live for one request
-(`context.cache.loaders`), so nothing is served from another request's memory.
+(`context.cache.loaders`), so nothing is served from another request's memory, and read through
+`context.reading()`: in a query, the request's one REPEATABLE READ snapshot, the same the page of
+cases was read in.
 """
 
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Sequence
+from contextlib import AbstractAsyncContextManager
 from typing import Any, TypeVar
 
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 from strawberry.dataloader import DataLoader
 
 from case_service.db import models
 from case_service.db import workflow_models as wm
-from case_service.db.engine import SessionMaker
 from case_service.graphql.context import GraphQLContext
 
 Row = TypeVar("Row")
+Reading = Callable[[], AbstractAsyncContextManager[AsyncSession]]
 
 
 def _grouped(
-    sessions: SessionMaker, model: type[Row], key: InstrumentedAttribute[Any], *order: Any
+    sessions: Reading, model: type[Row], key: InstrumentedAttribute[Any], *order: Any
 ) -> Callable[[list[Any]], Any]:
     async def load(keys: list[Any]) -> Sequence[list[Row]]:
         async with sessions() as session:
@@ -36,7 +40,7 @@ def _grouped(
     return load
 
 
-def _schools(sessions: SessionMaker) -> Callable[[list[str]], Any]:
+def _schools(sessions: Reading) -> Callable[[list[str]], Any]:
     async def load(keys: list[str]) -> Sequence[wm.School | None]:
         async with sessions() as session:
             rows = (await session.scalars(select(wm.School).where(wm.School.id.in_(keys)))).all()
@@ -46,7 +50,7 @@ def _schools(sessions: SessionMaker) -> Callable[[list[str]], Any]:
     return load
 
 
-def _cases(sessions: SessionMaker) -> Callable[[list[uuid.UUID]], Any]:
+def _cases(sessions: Reading) -> Callable[[list[uuid.UUID]], Any]:
     async def load(keys: list[uuid.UUID]) -> Sequence[models.Case | None]:
         async with sessions() as session:
             rows = (await session.scalars(select(models.Case).where(models.Case.id.in_(keys)))).all()
@@ -56,7 +60,7 @@ def _cases(sessions: SessionMaker) -> Callable[[list[uuid.UUID]], Any]:
     return load
 
 
-LOADERS: dict[str, Callable[[SessionMaker], Callable[[list[Any]], Any]]] = {
+LOADERS: dict[str, Callable[[Reading], Callable[[list[Any]], Any]]] = {
     "case": _cases,
     "school": _schools,
     "breaches": lambda s: _grouped(s, models.Breach, models.Breach.case_id, models.Breach.occurred_at),
@@ -73,6 +77,6 @@ def loader(context: GraphQLContext, name: str) -> DataLoader[Any, Any]:
     """The request's DataLoader called `name` (one of LOADERS), created on first use."""
     existing = context.cache.loaders.get(name)
     if existing is None:
-        existing = DataLoader(load_fn=LOADERS[name](context.sessions))
+        existing = DataLoader(load_fn=LOADERS[name](context.reading))
         context.cache.loaders[name] = existing
     return existing

@@ -166,7 +166,7 @@ async def resolve_cases(
         opened_at, case_id = decode_cursor(after)
         statement = statement.where(tuple_(c.opened_at, c.id) < tuple_(opened_at, case_id))
     statement = statement.order_by(c.opened_at.desc(), c.id.desc()).limit(first + 1)
-    async with context.sessions() as session:
+    async with context.reading() as session:
         rows = (await session.scalars(statement)).all()
     page = rows[:first]
     edges = [CaseEdge(cursor=encode_cursor(row), node=Case.of(row)) for row in page]
@@ -183,7 +183,7 @@ async def visible_case(context: GraphQLContext, case_id: str) -> models.Case | N
     except ValueError:
         return None
     scope = await scope_of(context)
-    async with context.sessions() as session:
+    async with context.reading() as session:
         row = await session.get(models.Case, key)
     if row is None or not scope.sees(row.school_id, row.owner, row.track):
         return None

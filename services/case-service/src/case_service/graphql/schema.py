@@ -13,6 +13,7 @@ from strawberry.tools import merge_types
 from case_service.graphql.commands import WorkflowMutation
 from case_service.graphql.privacy import PrivacyMutation, PrivacyQuery
 from case_service.graphql.queries import CaseQuery
+from case_service.graphql.snapshot import SnapshotReads
 from case_service.graphql.subscriptions import BreachSubscription
 
 Query = merge_types("Query", (CaseQuery, PrivacyQuery))
@@ -30,6 +31,7 @@ def build_schema(
         mutation=Mutation,
         subscription=Subscription,
         extensions=[
+            SnapshotReads,
             lambda: QueryDepthLimiter(max_depth=max_depth),
             lambda: MaxTokensLimiter(max_token_count=max_tokens),
             lambda: MaxAliasesLimiter(max_alias_count=max_aliases),
