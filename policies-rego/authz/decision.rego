@@ -10,6 +10,8 @@ package invigilator.authz
 #   approves     investigates it, as an approver (the Headteacher)
 #   audits       the audit log / subject access exports of the school (or of the trust when the
 #                resource names no school)
+#   spot_checks  the role may record a random spot check in the school (MON-SPOT-CHECK; who may:
+#                `spot_checkers` in roles.rego)
 actions := {
 	"case.read": "reads",
 	"breach.feed": "reads",
@@ -24,6 +26,7 @@ actions := {
 	"content.access.approve": "approves",
 	"audit.read": "audits",
 	"sar.export": "audits",
+	"spot_check.record": "spot_checks",
 }
 
 # Actions on what only an open case may show, and the monitoring limit that says so.
@@ -81,6 +84,13 @@ granted contains role if {
 	relation == "audits"
 	some role in (auditors & subject_roles)
 	audit_scope(role)
+}
+
+granted contains role if {
+	relation == "spot_checks"
+	some role in subject_roles
+	input.resource.school_id in role_schools[role]
+	role in spot_checkers(input.resource.school_id)
 }
 
 # The live breach feed as a whole: any role that sees cases may subscribe; each breach it carries
@@ -184,8 +194,15 @@ visible if {
 	area in roles[role].reads
 }
 
+# A school the subject holds a role in is no secret to it: a refused spot check is "forbidden".
+visible if {
+	relation == "spot_checks"
+	some role in subject_roles
+	input.resource.school_id in role_schools[role]
+}
+
 target := sprintf("%s cases of %s", [area, input.resource.school_id]) if {
-	relation != "audits"
+	not relation in {"audits", "spot_checks"}
 } else := input.resource.school_id if {
 	input.resource.school_id
 } else := "the whole trust" if {

@@ -39,6 +39,23 @@ approvers := {"headteacher"}
 # The audit log and subject access request exports belong to the Data Protection Officer.
 auditors := {"dpo"}
 
+# Random spot checks (MON-SPOT-CHECK: allowed, each one recorded) are done by whom the school's
+# policy names. Both policies name the Senior Leadership Group (SP "Emails—monitoring" ¶4 and
+# Systems use ¶: "The Senior Leadership Group may do spot checks"; EF 1.4); the Headteacher leads
+# the SLG, so `slg` and `headteacher` of the school may record one. EF 1.4 adds "and/or IT
+# Technician": in the schools that adopted EF's policy the trust's IT ops (the technicians) may
+# too. HR case workers, the DSL and the DPO are named by neither: they work on cases and on the
+# audit log (the DPO reads the spot checks through audit.read), not on checks of compliance.
+spot_checkers_everywhere := {"slg", "headteacher"}
+
+# The policy documents (policies-rego/data/schools/<id>/data.json `document.source`) naming the IT
+# Technician among those who may spot check: Elms Farm's (EF 1.4).
+it_technician_spot_check_documents := {"001_cf1eec84539c040f.txt"}
+
+spot_checkers(school) := spot_checkers_everywhere | {"it_ops"} if {
+	data.data.schools[school].document.source in it_technician_spot_check_documents
+} else := spot_checkers_everywhere
+
 # Every school the trust has configured (policies-rego/data/schools/<id>/).
 trust_schools := {school | some school, _ in data.data.schools}
 

@@ -11,7 +11,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from case_service.auth.authorizer import Authorizer, NotVisibleError
+from case_service.auth.authorizer import Authorizer, ForbiddenError, NotVisibleError
 from case_service.auth.subject import Subject
 from case_service.db.engine import SessionMaker, make_engine, make_sessionmaker
 from case_service.db.privacy_models import AuditLog
@@ -198,11 +198,34 @@ async def test_spot_checks_recorded_and_audited(sessions: SessionMaker, opa: Aut
         await spot_checks.record_spot_check(
             sessions, opa, elms, school_id="st-peters", scope="x", reason="y", sample=["m"]
         )
+    with pytest.raises(ForbiddenError):  # HR case workers do not spot check (spot_check.record)
+        await spot_checks.record_spot_check(
+            sessions, opa, HR, school_id="st-peters", scope="x", reason="y", sample=["m"]
+        )
+    it_ops = Subject("u-it", frozenset({"it_ops"}), frozenset())
+    with pytest.raises(ForbiddenError):  # SP's policy names the SLG alone
+        await spot_checks.record_spot_check(
+            sessions, opa, it_ops, school_id="st-peters", scope="x", reason="y", sample=["m"]
+        )
+    by_it = await spot_checks.record_spot_check(  # EF 1.4: "SLG and/or IT Technician"
+        sessions,
+        opa,
+        it_ops,
+        school_id="elms-farm",
+        scope="unattended terminals",
+        reason="termly",
+        sample=["pc-7"],
+    )
+    assert by_it.performed_by == "u-it"
     listed = await spot_checks.spot_checks(sessions, opa, DPO, school_id="st-peters")
     assert [c.id for c in listed] == [check.id]
     async with sessions() as session:
         entry = (
-            await session.scalars(sa.select(AuditLog).where(AuditLog.action == "spot_check.record"))
+            await session.scalars(
+                sa.select(AuditLog).where(
+                    AuditLog.action == "spot_check.record", AuditLog.school_id == "st-peters"
+                )
+            )
         ).one()
     assert entry.actor == "u-head"
     assert entry.school_id == "st-peters"

@@ -33,6 +33,7 @@ Action = Literal[
     "audit.read",
     "sar.export",
     "breach.feed",
+    "spot_check.record",
 ]
 
 

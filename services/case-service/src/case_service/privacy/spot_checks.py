@@ -1,8 +1,9 @@
 """Random spot checks (MON-SPOT-CHECK) are allowed, and each is recorded: who, when, which school, the
 scope, the reason and the sample looked at; the record is also an audit entry.
 
-Authorization: the policy has no spot-check action yet, so recording one asks for `case.create` on
-the school's HR cases (HR case workers and the Headteacher of the school).
+Authorization: recording one asks OPA for `spot_check.record` on the school: its SLG and
+Headteacher, and the trust's IT ops where the school's policy names the IT Technician (EF 1.4);
+see `spot_checkers` in policies-rego/authz/roles.rego.
 """
 
 import uuid
@@ -45,10 +46,6 @@ def view(row: SpotCheck) -> SpotCheckView:
     )
 
 
-def _resource(school_id: str) -> Resource:
-    return Resource(school_id=school_id, owner="hr", status="open")
-
-
 @audits_denials
 async def record_spot_check(
     sessions: SessionMaker,
@@ -68,7 +65,7 @@ async def record_spot_check(
     if len(items) > MAX_SAMPLE:
         raise RefusedError(f"MON-SPOT-CHECK: a spot check samples at most {MAX_SAMPLE} items")
     decision = await authorize(
-        authorizer, subject, "case.create", _resource(school_id), details={"spot_check": scope}
+        authorizer, subject, "spot_check.record", Resource(school_id=school_id), details={"spot_check": scope}
     )
     async with sessions() as session, session.begin():
         row = SpotCheck(
