@@ -17,6 +17,11 @@ def test_parses_a_breach(make_breach: BreachFactory) -> None:
     assert facts.occurred_at == datetime(2026, 3, 2, 10, 15, tzinfo=UTC)
     assert facts.evidence == {"host": "social.example"}
     assert facts.evidence_event_ids == ("e-1", "e-2")
+    assert facts.account_unknown is False
+
+
+def test_an_account_the_directory_did_not_know_is_flagged(make_breach: BreachFactory) -> None:
+    assert parse_breach(make_breach(account_unknown=True).SerializeToString()).account_unknown is True
 
 
 @pytest.mark.parametrize("raw", [b"", None, b"\xff\xff\xff\xff not protobuf"])

@@ -49,3 +49,19 @@ async def test_listing_cases_with_breaches_and_schools_is_a_constant_number_of_q
         assert {node["school"]["id"] for node in nodes} == {"elms-farm", "st-peters"}
         counts[first] = len([s for s in statements if s.lstrip().upper().startswith("SELECT")])
     assert counts[5] == counts[50] == 3  # cases, their breaches, their schools
+
+
+async def test_a_breach_of_an_account_the_directory_did_not_know_is_flagged(
+    api: Any, make_breach: Any
+) -> None:
+    await api.seed(make_breach, breach_id="b-known", school_id="elms-farm", account="known")
+    await api.seed(
+        make_breach, breach_id="b-unknown", school_id="elms-farm", account="svc-shared", account_unknown=True
+    )
+    token = api.token("u-hr", ["hr"], ["elms-farm"])
+    body = await api.gql(token, "{ cases(first: 10) { nodes { breaches { breachId accountUnknown } } } }")
+    assert "errors" not in body, body
+    flags = {
+        b["breachId"]: b["accountUnknown"] for n in body["data"]["cases"]["nodes"] for b in n["breaches"]
+    }
+    assert flags == {"b-known": False, "b-unknown": True}

@@ -16,7 +16,11 @@ def test_accounts_appear_only_in_revealed_identity() -> None:
         for field in kind.fields
         if "account" in field.lower()
     }
-    assert holders == {("RevealedIdentity", "account")}
+    # Breach.accountUnknown is a Boolean flag (the directory did not know the account), not an account.
+    assert holders == {("RevealedIdentity", "account"), ("Breach", "accountUnknown")}
+    flag = schema._schema.type_map["Breach"]
+    assert isinstance(flag, GraphQLObjectType)
+    assert str(flag.fields["accountUnknown"].type) == "Boolean!"
 
 
 def test_revealed_identity_is_reached_only_through_the_audited_query() -> None:

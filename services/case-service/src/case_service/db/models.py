@@ -111,6 +111,9 @@ class Breach(Base):
     detected_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     decision_id: Mapped[str] = mapped_column(Text)
     policy_revision: Mapped[str] = mapped_column(Text)
+    # The directory had no snapshot of the account in this school when the breach was decided
+    # (Breach field 18): a shared, service or misspelt account, or a sync gap (revision 0004).
+    account_unknown: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
     # Set in the same transaction that inserts the breach; nullable only for that instant.
     case_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True), ForeignKey("cases.id"), index=True)
 

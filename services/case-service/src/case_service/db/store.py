@@ -67,6 +67,7 @@ async def _insert_breach(session: AsyncSession, staff: str, breach: BreachFacts)
             detected_at=breach.detected_at,
             decision_id=breach.decision_id,
             policy_revision=breach.policy_revision,
+            account_unknown=breach.account_unknown,
         )
         .on_conflict_do_nothing(index_elements=[Breach.breach_id])
         .returning(Breach.breach_id)

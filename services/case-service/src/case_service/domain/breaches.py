@@ -34,6 +34,7 @@ class BreachFacts:
     policy_revision: str
     evidence: dict[str, str] = field(default_factory=dict)
     evidence_event_ids: tuple[str, ...] = ()
+    account_unknown: bool = False  # the directory did not know the account (Breach field 18)
 
 
 def _enum_name(name: str, prefix: str, allowed: tuple[str, ...]) -> str:
@@ -82,4 +83,5 @@ def parse_breach(raw: bytes | None) -> BreachFacts:
         policy_revision=message.policy_revision,
         evidence=dict(message.evidence),
         evidence_event_ids=tuple(message.evidence_event_ids),
+        account_unknown=message.account_unknown,
     )

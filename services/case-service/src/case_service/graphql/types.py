@@ -47,6 +47,10 @@ class Breach:
     occurred_at: datetime
     policy_ref: str
     decision_id: str
+    account_unknown: bool = strawberry.field(
+        description="The directory did not know the account when the breach was decided (a shared, "
+        "service or misspelt account, or a sync gap): judged all the same, and flagged."
+    )
 
 
 @strawberry.type(name="WorkflowTask")
@@ -210,6 +214,7 @@ class Case:
                 occurred_at=b.occurred_at,
                 policy_ref=b.policy_ref,
                 decision_id=b.decision_id,
+                account_unknown=b.account_unknown,
             )
             for b in rows
         ]
