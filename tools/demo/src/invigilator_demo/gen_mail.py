@@ -137,6 +137,7 @@ class Mailer:
         extra: Mapping[str, str] | None = None,
         attachments: Sequence[Attachment] = (),
     ) -> None:
+        at = at.replace(microsecond=0)  # the Date header has whole seconds
         headers = dict(extra or {})
         if sender:
             headers["Sender"] = sender

@@ -11,7 +11,7 @@ from __future__ import annotations
 import random
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from invigilator_demo.plan import Planted, Record, School, Source, Staff
@@ -91,7 +91,7 @@ class Clock:
         local = datetime.combine(self.day, time(0, 0), tzinfo=LONDON) + timedelta(
             hours=hour, minutes=minute, seconds=second
         )
-        return local.astimezone(ZoneInfo("UTC"))
+        return local.astimezone(UTC)
 
     def minutes(self, start: tuple[int, int], end: tuple[int, int]) -> int:
         return (end[0] - start[0]) * 60 + end[1] - start[1]
@@ -117,6 +117,9 @@ def make_staff(school: School, count: int, r: random.Random, tag: str, taken: se
     a, b = school.subnet.split(".")
     while len(people) < count:
         first, last = r.choice(FIRST_NAMES), r.choice(SURNAMES)
+        if f"{first} {last}" in taken:  # one CN per person in the directory
+            continue
+        taken.add(f"{first} {last}")
         base = (first[0] + last).lower()
         n = 1
         account_base = base
