@@ -141,6 +141,8 @@ def _school_day(
         tasks.append(lambda p, a=action: a(mailer, p))  # type: ignore[misc]
     tasks.append(endpoints.unauthorised_install)
     tasks.append(endpoints.unapproved_device)
+    tasks.append(endpoints.share_denials)
+    tasks.append(lambda p: endpoints.explicit_credentials(p, r.choice([o for o in people if o is not p])))
     r.shuffle(tasks)
     for n, task in enumerate(tasks):
         task(breachers[n + 3] if n + 3 < len(breachers) else r.choice(breachers))

@@ -68,19 +68,17 @@ class Endpoints:
         provider: str = SECURITY,
         user: str = "",
         message: str = "",
+        failure: bool = False,
     ) -> None:
         self._record += self.r.randint(1, 40)
+        keywords = {SECURITY: ["Audit Failure" if failure else "Audit Success"], "MsiInstaller": ["Classic"]}
         winlog: dict[str, Any] = {
             "channel": CHANNELS[provider],
             "computer_name": f"{host}.{DNS_DOMAIN}",
             "event_id": str(event_id),
             "provider_name": provider,
             "record_id": self._record,
-            "keywords": ["Audit Success"]
-            if provider == SECURITY
-            else ["Classic"]
-            if provider == "MsiInstaller"
-            else [],
+            "keywords": keywords.get(provider, []),
             "api": "wineventlog",
             "event_data": data,
         }
@@ -88,7 +86,12 @@ class Endpoints:
             winlog["user"] = {"name": user, "domain": NETBIOS, "type": "User"}
         doc: dict[str, Any] = {
             "@timestamp": at.strftime("%Y-%m-%dT%H:%M:%S.") + f"{at.microsecond // 1000:03d}Z",
-            "event": {"code": str(event_id), "provider": provider, "outcome": "success", "kind": "event"},
+            "event": {
+                "code": str(event_id),
+                "provider": provider,
+                "outcome": "failure" if failure else "success",
+                "kind": "event",
+            },
             "host": {"name": host.lower()},
             "winlog": winlog,
             "agent": {"type": "winlogbeat", "version": "8.15.0"},
@@ -270,3 +273,59 @@ class Endpoints:
             self.out.plant(
                 self.school.id, "SW-UNAUTHORISED", person.account, "endpoint", f"{name} installed ({event})"
             )
+
+    def explicit_credentials(self, person: Staff, colleague: Staff) -> None:
+        """4648: `person` maps a share with a colleague's password (not an IT admin): PWD-SHARED."""
+        server = f"{self.policy.prefix}-FS01.{DNS_DOMAIN}"
+        data = {
+            "SubjectUserName": person.account,
+            "SubjectDomainName": NETBIOS,
+            "SubjectLogonId": self._logon_id(),
+            "TargetUserName": colleague.account,
+            "TargetDomainName": NETBIOS,
+            "TargetServerName": server,
+            "TargetInfo": server,
+            "ProcessName": "C:\\Windows\\System32\\net.exe",
+            "IpAddress": "-",
+            "IpPort": "-",
+        }
+        self.doc(self.clock.between(self.r, (9, 0), (15, 30)), 4648, person.workstation, data)
+        self.out.plant(
+            self.school.id, "PWD-SHARED", person.account, "endpoint", "used a colleague's credentials (4648)"
+        )
+
+    def share_denials(self, person: Staff) -> None:
+        """Six refusals on the HR and Finance shares in four minutes: NET-RESTRICTED-AREA (once)."""
+        server = f"{self.policy.prefix}-FS01"
+        logon_id = self._logon_id()
+        start = self.clock.between(self.r, (9, 0), (15, 30))
+        targets = (
+            "Personnel",
+            "Personnel\\contracts",
+            "Payroll\\2026-11.xlsx",
+            "Absence",
+            "Payroll",
+            "Appraisals",
+        )
+        for n, (offset, target) in enumerate(zip((0, 31, 80, 112, 190, 236), targets, strict=True)):
+            share = "HR$" if n % 3 != 2 else "Finance$"
+            data = {
+                "SubjectUserName": person.account,
+                "SubjectDomainName": NETBIOS,
+                "SubjectLogonId": logon_id,
+                "ObjectType": "File",
+                "IpAddress": person.client_ip,
+                "IpPort": "49731",
+                "ShareName": f"\\\\*\\{share}",
+                "ShareLocalPath": f"\\??\\D:\\Shares\\{share.rstrip('$')}",
+                "RelativeTargetName": target,
+                "AccessMask": "0x120089",
+            }
+            self.doc(start + timedelta(seconds=offset), 5145, server, data, failure=True)
+        self.out.plant(
+            self.school.id,
+            "NET-RESTRICTED-AREA",
+            person.account,
+            "endpoint",
+            "6 denied share accesses in 4 min",
+        )

@@ -145,8 +145,9 @@ def visit(out: Out, r: random.Random, clock: Clock, person: Staff, clause: str, 
     """A planted visit: 1-3 requests to one host of `clause`'s category, one finding each."""
     host = r.choice(BREACH_HOSTS[clause])
     moment = clock.between(r, (8, 10), (16, 40))
-    for _ in range(requests or r.randint(1, 3)):
-        out.add(_request(person, moment, host, r.choice(("/", "/watch", "/home", "/login"))))
+    count = requests or r.randint(1, 3)
+    for path in r.sample(("/", "/watch", "/home", "/login", "/search"), count):
+        out.add(_request(person, moment, host, path))
         out.plant(person.school, clause, person.account, "proxy", f"{WHAT[clause]} ({host})")
         moment += timedelta(seconds=r.uniform(1, 40))
 
