@@ -6,6 +6,7 @@ from contextlib import contextmanager
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -65,3 +66,25 @@ async def test_a_breach_of_an_account_the_directory_did_not_know_is_flagged(
         b["breachId"]: b["accountUnknown"] for n in body["data"]["cases"]["nodes"] for b in n["breaches"]
     }
     assert flags == {"b-known": False, "b-unknown": True}
+
+
+async def test_a_school_shows_its_configured_name(api: Any, make_breach: Any) -> None:
+    """The app wrote the settings' names (dev: config/trust.yaml's) to `schools` when it started;
+    the ingest's first sight of a school keeps the name."""
+    await api.seed(make_breach, breach_id="b-ef", school_id="elms-farm")
+    token = api.token("u-hr", ["hr"], ["elms-farm"])
+    body = await api.gql(token, "{ cases(first: 5) { nodes { school { id name } } } }")
+    assert "errors" not in body, body
+    assert [n["school"] for n in body["data"]["cases"]["nodes"]] == [
+        {"id": "elms-farm", "name": "Elms Farm Primary"}
+    ]
+
+
+async def test_a_school_without_a_name_shows_its_id(api: Any, make_breach: Any) -> None:
+    await api.seed(make_breach, breach_id="b-sp", school_id="st-peters")
+    async with api.sessions() as session, session.begin():
+        await session.execute(sa.text("UPDATE schools SET name = NULL WHERE id = 'st-peters'"))
+    token = api.token("u-hr", ["hr"], ["st-peters"])
+    body = await api.gql(token, "{ cases(first: 5) { nodes { school { id name } } } }")
+    assert "errors" not in body, body
+    assert [n["school"] for n in body["data"]["cases"]["nodes"]] == [{"id": "st-peters", "name": "st-peters"}]

@@ -1,7 +1,12 @@
+from pathlib import Path
+
 import pytest
+import yaml
 from pydantic import ValidationError
 
-from case_service.settings import DEV_PSEUDONYM_KEY, CaseServiceSettings
+from case_service.settings import DEV_PSEUDONYM_KEY, DEV_SCHOOL_NAMES, CaseServiceSettings
+
+TRUST_FILE = Path(__file__).resolve().parents[3] / "config" / "trust.yaml"
 
 REAL_KEY = "x" * 40
 URL = "postgresql+psycopg://u:p@db:5432/cases"
@@ -74,3 +79,22 @@ def test_dev_auth_follows_the_service_environment(monkeypatch: pytest.MonkeyPatc
     assert settings.auth_settings.issuer == "http://127.0.0.1:18390"
     assert settings.workflow_config("st-peters").access_withdrawal_permitted
     assert not settings.workflow_config("elms-farm").access_withdrawal_permitted
+
+
+def test_dev_school_names_are_the_development_trusts(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("CASE_SERVICE_SCHOOL_NAMES", raising=False)
+    trust = yaml.safe_load(TRUST_FILE.read_text())
+    assert {school: entry["name"] for school, entry in trust["schools"].items()} == DEV_SCHOOL_NAMES
+    assert CaseServiceSettings(environment="dev").school_names == DEV_SCHOOL_NAMES
+
+
+def test_school_names_come_from_the_environment_outside_dev(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("CASE_SERVICE_SCHOOL_NAMES", raising=False)
+    monkeypatch.setenv("DATABASE_URL", URL)
+    monkeypatch.setenv("CASE_SERVICE_PSEUDONYM_KEY", REAL_KEY)
+    monkeypatch.setenv("CASE_SERVICE_AUTH_ISSUER", "https://login.example.org/tenant/v2.0")
+    monkeypatch.setenv("CASE_SERVICE_AUTH_AUDIENCE", "api://invigilator")
+    monkeypatch.setenv("CASE_SERVICE_AUTH_JWKS_URL", "https://login.example.org/tenant/keys")
+    assert CaseServiceSettings(environment="production").school_names == {}
+    monkeypatch.setenv("CASE_SERVICE_SCHOOL_NAMES", '{"north": "North Academy"}')
+    assert CaseServiceSettings(environment="production").school_names == {"north": "North Academy"}

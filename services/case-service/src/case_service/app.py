@@ -9,10 +9,12 @@ from datetime import datetime
 
 from fastapi import FastAPI
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
+from sqlalchemy.exc import SQLAlchemyError
 
 from case_service.auth.authorizer import Authorizer
 from case_service.auth.tokens import TokenValidator
 from case_service.db.engine import database_ready, make_engine, make_sessionmaker
+from case_service.db.schools import record_school_names
 from case_service.graphql.context import utc_now
 from case_service.graphql.router import graphql_router
 from case_service.graphql.schema import build_schema
@@ -65,6 +67,10 @@ def create_app(
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         stop, wake = asyncio.Event(), asyncio.Event()
+        try:
+            await record_school_names(sessions, settings.school_names or {})
+        except (SQLAlchemyError, OSError):  # the API still serves; School.name shows ids meanwhile
+            log.exception("could not record the schools' names")
         if run_loops:
             for name, loop in (
                 ("ingest", BreachIngest(settings, sessions, stop, wake).run),

@@ -13,6 +13,14 @@ from svckit.settings import ServiceSettings
 DEV_PSEUDONYM_KEY = "dev-only-pseudonym-key-not-secret"
 DEV_DATABASE_URL = "postgresql+psycopg://invigilator:invigilator@127.0.0.1:15432/invigilator"
 MIN_PSEUDONYM_KEY_LENGTH = 32
+# The development trust's schools and their names (config/trust.yaml; a test keeps the two equal):
+# GraphQL School.name in dev when CASE_SERVICE_SCHOOL_NAMES is unset.
+DEV_SCHOOL_NAMES = {
+    "elms-farm": "Elms Farm Primary",
+    "st-peters": "St Peter's",
+    "oak-hill": "Oak Hill Primary",
+    "riverside": "Riverside Academy",
+}
 
 
 class CaseServiceSettings(ServiceSettings):
@@ -40,6 +48,11 @@ class CaseServiceSettings(ServiceSettings):
     # Schools whose policy provides withdrawing internet / e-mail access as a sanction
     # (WF-ACCESS-WITHDRAWN: St Peter's "Prohibited use" ¶1, adopted by Riverside; Elms Farm's does not).
     access_withdrawal_schools: list[str] = Field(default_factory=lambda: ["st-peters", "riverside"])
+    # School id → name (GraphQL School.name), written to the `schools` table when the app starts.
+    # CASE_SERVICE_SCHOOL_NAMES, a JSON object ({"elms-farm": "Elms Farm Primary", ...}): the names
+    # config/trust.yaml gives. Unset: the development trust's names in dev, none elsewhere (a school
+    # without a name shows its id).
+    school_names: dict[str, str] | None = None
     # GraphQL limits: nesting depth, tokens in one document, aliases, page size.
     graphql_max_depth: int = 10
     graphql_max_tokens: int = 2000
@@ -70,6 +83,8 @@ class CaseServiceSettings(ServiceSettings):
                 )
         if self.auth is None:
             self.auth = AuthSettings(environment=self.environment)
+        if self.school_names is None:
+            self.school_names = dict(DEV_SCHOOL_NAMES) if dev else {}
         return self
 
     @property
