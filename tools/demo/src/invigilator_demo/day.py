@@ -3,17 +3,23 @@ breaches as ground truth), `staff_ldif` renders its directory, `write_files` wri
 schools produce (Squid native log, .eml, Winlogbeat JSON lines, LDIF) for the driver and for
 `invigilator check`.
 
-Everyone does clean work all day; a few percent of each school's staff (at least six people) also
-commit the planted breaches, spread across the four sources. Every school gets the same core set
-(six web categories, a file-host upload, excessive non-work browsing, five mail clauses, four
-endpoint clauses, a directory flag and a leaver) plus extras that rotate between schools; one school
-(chosen by the seed) gets the NET-CHILD-HARM safeguarding case.
+Everyone does clean work all day (with near misses: a little lunchtime news, screensavers locked or
+dismissed inside the grace, approved software, devices and data processors, a Private message, the
+office's all-staff notice); about 9% of each school's staff (at least six people) also commit the
+planted breaches, spread across the four sources. Every school gets the same core set (six web
+categories and one rotating extra, a file-host upload, excessive non-work browsing, four mail
+clauses and two rotating extras, an inbound executable, six endpoint clauses, PASSWD_NOTREQD and a
+leaver) and one school (chosen by the seed) the NET-CHILD-HARM safeguarding case. Per-school policy
+is respected: software approved at one school is planted as unauthorised at the other kind, and the
+logon after malware is a breach only where the school says so (St Peter's, Riverside).
 """
 
 from __future__ import annotations
 
+import json
 import random
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
@@ -27,7 +33,6 @@ from invigilator_demo.gen_trust import (
     Out,
     make_staff,
     staff_count,
-    tagged,
 )
 from invigilator_demo.gen_web import clean_browsing, excessive, forum_post, lunch_nonwork, upload, visit
 from invigilator_demo.plan import DayPlan, EndpointEvent, MailMessage, Planted, School, Staff, WebRequest
@@ -61,16 +66,7 @@ def plan_day(scale: float = 1.0, seed: int = 1, day: date = date(2026, 11, 24), 
     for index, school in enumerate(SCHOOLS):
         r = random.Random(f"invigilator-demo/{seed}/{school.id}")  # noqa: S311 (demo data)
         people = make_staff(school, staff_count(school.id, scale, MIN_STAFF), r, tag, taken)
-        leaver = make_staff(school, 1, r, tag, taken)[0]
-        leaver = Staff(
-            leaver.school,
-            leaver.account,
-            leaver.display_name,
-            leaver.mail,
-            leaver.workstation,
-            leaver.client_ip,
-            True,
-        )
+        leaver = replace(make_staff(school, 1, r, tag, taken)[0], disabled=True)
         out.plant(
             school.id, "LEAVER-HANDOVER", leaver.account, "directory", "account under OU=Leavers: handover"
         )
@@ -219,8 +215,6 @@ def write_files(plan: DayPlan, out_dir: Path) -> dict[str, dict[str, list[Path]]
     `<id>/mail/NNNNN.eml`, and the trust's `directory.ldif` (listed under every school: judge it
     with `--ou <the school's OU>`). Returns {school: {format: [paths]}}, formats as `invigilator
     check --format` names them (squid, ecs, eml, ldif)."""
-    import json
-
     ldif = out_dir / "directory.ldif"
     out_dir.mkdir(parents=True, exist_ok=True)
     ldif.write_text(staff_ldif(plan), encoding="utf-8")
@@ -248,4 +242,4 @@ def write_files(plan: DayPlan, out_dir: Path) -> dict[str, dict[str, list[Path]]
     return written
 
 
-__all__ = ["DayPlan", "Planted", "plan_day", "squid_line", "staff_ldif", "tagged", "write_files"]
+__all__ = ["DayPlan", "Planted", "plan_day", "squid_line", "staff_ldif", "write_files"]
