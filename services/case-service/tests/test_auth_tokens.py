@@ -9,6 +9,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from typing import Any
 
 import jwt
@@ -75,6 +76,13 @@ def test_a_valid_token_gives_the_subject(issuer: DevIssuer, validator: TokenVali
     assert validator.subject(token) == Subject(
         id="u-7", roles=frozenset({"hr", "slg"}), schools=frozenset({"elms-farm", "st-peters"})
     )
+
+
+def test_the_subject_comes_with_its_tokens_expiry(issuer: DevIssuer, validator: TokenValidator) -> None:
+    now = int(time.time())
+    subject, expires = validator.subject_until(issuer.mint("u-7", ["hr"], ["elms-farm"], ttl_s=300, now=now))
+    assert subject.id == "u-7"
+    assert expires == datetime.fromtimestamp(now + 300, UTC)
 
 
 def test_expired_token_is_refused_beyond_the_leeway(issuer: DevIssuer, validator: TokenValidator) -> None:

@@ -11,6 +11,7 @@
 import asyncio
 import re
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request, status
@@ -89,8 +90,12 @@ class Authenticator:
         return await self.authenticate(request.headers.get("authorization"))
 
     async def authenticate(self, header: str | None) -> Subject:
-        """The subject of an `Authorization` header's value, or HTTPException 401 / 503 (also for a
-        WebSocket, whose token comes in its first message)."""
+        """The subject of an `Authorization` header's value, or HTTPException 401 / 503."""
+        return (await self.authenticate_until(header))[0]
+
+    async def authenticate_until(self, header: str | None) -> tuple[Subject, datetime]:
+        """The subject and its token's expiry, or HTTPException 401 / 503 (a WebSocket's token comes
+        in its first message, and the connection must end when the token does)."""
         if not header:
             raise unauthorized(None, "a bearer token is required")
         scheme, _, token = header.strip().partition(" ")
@@ -99,7 +104,7 @@ class Authenticator:
             raise unauthorized("invalid_request", "the Authorization header must be 'Bearer <token>'")
         try:
             # PyJWKClient fetches the JWKS with urllib on a cache miss: keep it off the event loop.
-            return await asyncio.to_thread(self._validator.subject, token)
+            return await asyncio.to_thread(self._validator.subject_until, token)
         except TokenError as error:
             raise unauthorized(error.error, error.description) from None
         except KeysUnavailableError:

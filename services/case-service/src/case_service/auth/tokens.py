@@ -8,6 +8,7 @@ within the leeway. The verified claims then become a `Subject` through the claim
 Synchronous on purpose (PyJWKClient uses urllib): the FastAPI dependency runs it in a thread.
 """
 
+from datetime import UTC, datetime
 from typing import Any, Protocol
 
 import jwt
@@ -130,11 +131,17 @@ class TokenValidator:
         return claims
 
     def subject(self, token: str) -> Subject:
+        return self.subject_until(token)[0]
+
+    def subject_until(self, token: str) -> tuple[Subject, datetime]:
+        """The subject and when its token expires (`exp`): a long-lived connection (the breach
+        feed's WebSocket) must stop serving it then."""
         claims = self.claims(token)
         try:
-            return subject_from_claims(claims, self._mapping)
+            subject = subject_from_claims(claims, self._mapping)
         except ClaimsError as error:
             raise TokenError(str(error)) from None
+        return subject, datetime.fromtimestamp(int(claims["exp"]), UTC)
 
     def _signing_key(self, kid: str) -> PyJWK:
         try:

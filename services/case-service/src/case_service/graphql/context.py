@@ -65,6 +65,9 @@ class GraphQLContext(BaseContext):
         super().__init__()
         self.sessions = sessions  # async_sessionmaker: `async with info.context.sessions() as s`
         self.subject = subject
+        # When the subject's token expires: set for a WebSocket (whose subscriptions outlive a
+        # request and must stop then); an HTTP request is over long before its token is.
+        self.subject_expires_at: datetime | None = None
         self.authorizer = authorizer
         # HMAC key of the pseudonyms (MON-NEED-TO-KNOW): for code that must compute one, e.g. a SAR.
         self.pseudonym_key = pseudonym_key

@@ -7,7 +7,8 @@
   headers pane (`{"Authorization": "Bearer …"}`).
 - WebSocket (graphql-transport-ws): the token goes in `connection_init`'s payload as
   `{"Authorization": "Bearer …"}` (browsers cannot set headers on a WebSocket); a missing or invalid
-  token rejects the connection.
+  token rejects the connection. A subscription ends when that token expires (reconnect with a
+  fresh one), and the scope it filters by is asked of OPA again for every batch of breaches.
 """
 
 from collections.abc import Awaitable, Callable
@@ -46,7 +47,7 @@ class AuthenticatedGraphQLRouter(GraphQLRouter[GraphQLContext, None]):
         params = context.connection_params if isinstance(context.connection_params, dict) else {}
         header = params.get("Authorization") or params.get("authorization")
         try:
-            context.subject = await self._authenticator.authenticate(
+            context.subject, context.subject_expires_at = await self._authenticator.authenticate_until(
                 header if isinstance(header, str) else None
             )
         except HTTPException as refused:

@@ -6,6 +6,11 @@ at the newest row when the subscription starts, polls for rows after the last on
 yields those whose (school, owner) the caller's scope lists — another school's breaches never
 reach the socket. Polling the database rather than an in-process queue means every replica of the
 service serves the feed, whichever one consumed the breach.
+
+A subscription outlives the moment it was authorised, so it is authorised again as it runs: the
+scope is asked of OPA afresh for every batch of new breaches (a person moved to another school, or
+a role withdrawn in the policy, stops receiving at once), and the feed ends with UNAUTHENTICATED
+when the token given at `connection_init` expires (the client reconnects with a fresh token).
 """
 
 import asyncio
@@ -17,8 +22,11 @@ import strawberry
 from google.protobuf.message import DecodeError
 from sqlalchemy import func, select
 
+from case_service.auth.authorizer import Scope
 from case_service.db.models import Outbox
-from case_service.graphql.queries import scope_of
+from case_service.graphql.context import GraphQLContext
+from case_service.graphql.errors import coded
+from case_service.graphql.queries import SCOPE_KEY, scope_of
 from case_service.graphql.types import Info
 from invigilator.breaches.v1 import breaches_pb2
 from invigilator.cases.v1 import cases_pb2
@@ -66,6 +74,12 @@ def feed_item(payload: bytes) -> BreachFeedItem | None:
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+async def current_scope(context: GraphQLContext) -> Scope:
+    """The subscriber's scope now (not the one cached when the subscription started)."""
+    context.cache.values.pop(SCOPE_KEY, None)
+    return await scope_of(context)
+
+
 def _subscription(description: str) -> Callable[[F], F]:
     return cast(Callable[[F], F], strawberry.subscription(description=description))
 
@@ -77,10 +91,13 @@ class BreachSubscription:
         self, info: Info, school_id: str | None = None
     ) -> AsyncGenerator[BreachFeedItem, None]:
         context = info.context
-        scope = await scope_of(context)
+        await scope_of(context)  # refuses at once a caller without a subject or OPA unreachable
         async with context.sessions() as session:
             last = (await session.scalar(select(func.max(Outbox.id)))) or 0
         while True:
+            expires = context.subject_expires_at
+            if expires is not None and context.clock() >= expires:
+                raise coded("the token has expired: subscribe again with a fresh one", "UNAUTHENTICATED")
             async with context.sessions() as session:
                 rows = (
                     await session.execute(
@@ -90,10 +107,11 @@ class BreachSubscription:
                         .limit(BATCH)
                     )
                 ).all()
+            scope = await current_scope(context) if rows else None
             for row_id, payload in rows:
                 last = row_id
                 item = feed_item(payload)
-                if item is None or not scope.sees(item.school_id, item.owner):
+                if item is None or scope is None or not scope.sees(item.school_id, item.owner):
                     continue
                 if school_id is None or item.school_id == school_id:
                     yield item
