@@ -96,6 +96,15 @@ def test_british_summer_time_is_respected() -> None:
     assert min(record.at for record in plan.records).hour == 6  # 07:30 BST is 06:30 UTC
 
 
+def test_only_school_days_and_sane_arguments() -> None:
+    with pytest.raises(ValueError, match="Saturday"):
+        plan_day(scale=0.05, day=date(2026, 11, 28))
+    with pytest.raises(ValueError, match="tag"):
+        plan_day(scale=0.05, tag="Bad Tag")
+    with pytest.raises(ValueError, match="scale"):
+        plan_day(scale=0)
+
+
 def test_every_school_has_breaches_from_every_source(small: DayPlan) -> None:
     for school in small.schools:
         planted = [p for p in small.planted if p.school == school.id]

@@ -57,6 +57,8 @@ def plan_day(scale: float = 1.0, seed: int = 1, day: date = date(2026, 11, 24), 
         raise ValueError(f"tag must be up to 8 lower-case letters or digits, not {tag!r}")
     if scale <= 0:
         raise ValueError("scale must be positive")
+    if day.isoweekday() > 5:  # working hours are Monday to Friday: the planted day would not be one
+        raise ValueError(f"{day} is a {day:%A}: a school day is Monday to Friday")
     clock = Clock(day)
     taken: set[str] = set()
     out = Out()
