@@ -63,12 +63,13 @@ peer_apt_install() {
   log "$what: installed $* in $((SECONDS - start)) s"
 }
 
-# peer_locked NAME ACTION — run this script's ACTION again while holding $LOCAL/pids/NAME.lock, so a
-# start never races a stop still shutting the same server down. flock -o: the lock stays with flock
-# itself, so the server the script starts does not inherit it. Returns at once inside the lock.
+# peer_locked NAME ACTION [ARG...] — run this script's ACTION (with its ARGs) again while holding
+# $LOCAL/pids/NAME.lock, so a start never races a stop still shutting the same server down. flock -o:
+# the lock stays with flock itself, so the server the script starts does not inherit it. Returns at
+# once inside the lock.
 peer_locked() {
   [[ -z "${_INVIGILATOR_PEER_LOCKED:-}" ]] || return 0
-  exec env _INVIGILATOR_PEER_LOCKED=1 flock -o -w 900 -E 75 "$LOCAL/pids/$1.lock" "$0" "$2"
+  exec env _INVIGILATOR_PEER_LOCKED=1 flock -o -w 900 -E 75 "$LOCAL/pids/$1.lock" "$0" "${@:2}"
 }
 
 # peer_keep_service_off NAME — after peer_apt_install: the package enabled its own service for the
