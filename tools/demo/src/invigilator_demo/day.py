@@ -196,6 +196,15 @@ def staff_ldif(plan: DayPlan, *, base_dn: str = BASE_DN, include_base: bool = Tr
     return "\n".join(out)
 
 
+def domain_policy_modify(base_dn: str = BASE_DN) -> str:
+    """An LDIF change record (for `ldapmodify`) that gives an existing domain object the compliant
+    password policy `staff_ldif` writes. A directory whose suffix entry was kept from elsewhere (the
+    slapd tests seed one with complexity off) would otherwise make PWD-POLICY fire in every school;
+    `staff_ldif` itself holds only content records, as `invigilator check --format ldif` reads them."""
+    lines = [f"dn: {base_dn}", "changetype: modify", "replace: minPwdLength", "minPwdLength: 12", "-"]
+    return "\n".join([*lines, "replace: pwdProperties", "pwdProperties: 1", "-", ""])
+
+
 def _planted_flags(plan: DayPlan) -> dict[str, int]:
     return {p.account: PASSWD_NOTREQD for p in plan.planted if p.clause == "PWD-NOT-REQUIRED"}
 
@@ -244,4 +253,12 @@ def write_files(plan: DayPlan, out_dir: Path) -> dict[str, dict[str, list[Path]]
     return written
 
 
-__all__ = ["DayPlan", "Planted", "plan_day", "squid_line", "staff_ldif", "write_files"]
+__all__ = [
+    "DayPlan",
+    "Planted",
+    "domain_policy_modify",
+    "plan_day",
+    "squid_line",
+    "staff_ldif",
+    "write_files",
+]
