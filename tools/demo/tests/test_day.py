@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from ingest_mail.ingest import parse_message
 from ingest_proxy.squid import parse_line
 from invigilator_demo.day import plan_day, squid_line, staff_ldif, write_files
 from invigilator_demo.gen_trust import LONDON, POLICIES
@@ -203,3 +204,18 @@ def test_policy_facts_match_the_policy_data() -> None:
         assert f"{policy.broadcaster}@{domain}" in data["broadcast_senders"]
         stick = {"vendor_id": "0781", "product_id": "5581"}
         assert policy.approved_stick == any(stick.items() <= d.items() for d in data["approved_devices"])
+
+
+def test_the_smtp_receiver_reads_each_message_as_the_eml_check_does(small: DayPlan) -> None:
+    """The driver delivers with MAIL FROM = `sender` to the journal mailbox (never a recipient):
+    ingest-mail then sees the same event as from the .eml file."""
+    for record in small.records:
+        if isinstance(record, MailMessage):
+            school = next(s for s in small.schools if s.id == record.school)
+            domains = frozenset({school.mail_domain})
+            smtp = parse_message(record.raw, school.id, domains, envelope_from=record.sender)
+            eml = parse_message(record.raw, school.id, domains)
+            assert not smtp.rejects
+            assert len(smtp.events) == 1
+            assert smtp.events[0].mail == eml.events[0].mail
+            assert smtp.events[0].account == eml.events[0].account
