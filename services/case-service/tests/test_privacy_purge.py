@@ -20,7 +20,7 @@ from case_service.privacy import audit
 from case_service.privacy.purge import purge
 from case_service.privacy.settings import PrivacySettings
 from case_service.privacy.testing import DatabaseUnavailableError, store_test_breach, throwaway_schema
-from case_service.settings import DEV_DATABASE_URL
+from case_service.settings import DEV_DATABASE_URL, CaseServiceSettings
 from invigilator.breaches.v1 import breaches_pb2
 
 pytestmark = pytest.mark.integration
@@ -173,9 +173,22 @@ def test_cli_dry_run_counts_and_deletes_nothing(database_url: str) -> None:
 
 
 def test_retention_setting(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("CASE_SERVICE_RETENTION_DAYS", raising=False)
+    for name in ("RETENTION_DAYS", "PRIVACY_RETENTION_DAYS", "PRIVACY_RETENTION_BATCH_SIZE"):
+        monkeypatch.delenv(f"CASE_SERVICE_{name}", raising=False)
     assert PrivacySettings().retention_days == 90
-    monkeypatch.setenv("CASE_SERVICE_RETENTION_DAYS", "30")
+    monkeypatch.setenv("CASE_SERVICE_RETENTION_DAYS", "30")  # the name from before the nesting
     assert PrivacySettings().retention_days == 30
+    monkeypatch.setenv("CASE_SERVICE_PRIVACY_RETENTION_DAYS", "45")  # the nested name wins
+    monkeypatch.setenv("CASE_SERVICE_PRIVACY_RETENTION_BATCH_SIZE", "7")
+    assert PrivacySettings().retention_days == 45
     with pytest.raises(ValueError, match="greater than or equal to 1"):
         PrivacySettings(retention_days=0)
+
+
+def test_privacy_settings_are_nested_in_the_service_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("CASE_SERVICE_RETENTION_DAYS", raising=False)
+    monkeypatch.setenv("CASE_SERVICE_PRIVACY_RETENTION_DAYS", "14")
+    privacy = CaseServiceSettings(environment="dev").privacy_settings
+    assert (privacy.retention_days, privacy.retention_batch_size) == (14, 1000)
+    given = PrivacySettings(retention_days=3)
+    assert CaseServiceSettings(environment="dev", privacy=given).privacy_settings is given

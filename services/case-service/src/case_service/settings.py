@@ -6,6 +6,7 @@ from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
 
 from case_service.auth.settings import AuthSettings
+from case_service.privacy.settings import PrivacySettings
 from case_service.workflow import WorkflowConfig
 from svckit.settings import ServiceSettings
 
@@ -45,6 +46,8 @@ class CaseServiceSettings(ServiceSettings):
     # the same environment as the service, after the service's own checks. Read it through
     # `auth_settings`. `CaseServiceSettings(environment="dev")` gets dev auth settings too.
     auth: AuthSettings | None = None
+    # Retention of monitoring data (CASE_SERVICE_PRIVACY_*, read the same way): `privacy_settings`.
+    privacy: PrivacySettings | None = None
     # Schools whose policy provides withdrawing internet / e-mail access as a sanction
     # (WF-ACCESS-WITHDRAWN: St Peter's "Prohibited use" ¶1, adopted by Riverside; Elms Farm's does not).
     access_withdrawal_schools: list[str] = Field(default_factory=lambda: ["st-peters", "riverside"])
@@ -83,6 +86,8 @@ class CaseServiceSettings(ServiceSettings):
                 )
         if self.auth is None:
             self.auth = AuthSettings(environment=self.environment)
+        if self.privacy is None:
+            self.privacy = PrivacySettings()
         if self.school_names is None:
             self.school_names = dict(DEV_SCHOOL_NAMES) if dev else {}
         return self
@@ -91,6 +96,11 @@ class CaseServiceSettings(ServiceSettings):
     def auth_settings(self) -> AuthSettings:
         assert self.auth is not None  # filled in by the validator
         return self.auth
+
+    @property
+    def privacy_settings(self) -> PrivacySettings:
+        assert self.privacy is not None  # filled in by the validator
+        return self.privacy
 
     def pseudonym_key_bytes(self) -> bytes:
         assert self.pseudonym_key is not None  # filled in by the validator

@@ -26,7 +26,6 @@ from case_service.db.models import Breach, Case, Staff, StaffIdentity
 from case_service.db.privacy_models import ContentAccess, IdentityReveal, SubjectAccessRequest
 from case_service.privacy import audit
 from case_service.privacy.access import now
-from case_service.privacy.settings import PrivacySettings
 
 ACTOR = "system:retention"
 
@@ -140,11 +139,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m case_service.privacy.purge", description=__doc__.split("\n")[0]
     )
-    parser.add_argument("--retention-days", type=int, help="overrides CASE_SERVICE_RETENTION_DAYS")
+    parser.add_argument("--retention-days", type=int, help="overrides CASE_SERVICE_PRIVACY_RETENTION_DAYS")
     parser.add_argument("--dry-run", action="store_true", help="count what would go, delete nothing")
     args = parser.parse_args(argv)
     settings = CaseServiceSettings()
-    privacy = PrivacySettings()
+    privacy = settings.privacy_settings
     days = args.retention_days if args.retention_days is not None else privacy.retention_days
     if days < 1:
         parser.error("--retention-days must be at least 1")

@@ -1,13 +1,21 @@
-"""Privacy settings (prefix CASE_SERVICE_), apart from CaseServiceSettings until they are nested there."""
+"""Privacy settings, nested in CaseServiceSettings as `privacy` the way `auth` is (env prefix
+`CASE_SERVICE_PRIVACY_`, like `CASE_SERVICE_AUTH_`). The names they had before the nesting
+(`CASE_SERVICE_RETENTION_DAYS`, `CASE_SERVICE_RETENTION_BATCH_SIZE`) are still read."""
 
-from pydantic import Field
+from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
+def _env(name: str) -> AliasChoices:
+    return AliasChoices(f"CASE_SERVICE_PRIVACY_{name.upper()}", f"CASE_SERVICE_{name.upper()}", name)
+
+
 class PrivacySettings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="CASE_SERVICE_", extra="ignore")
+    model_config = SettingsConfigDict(
+        env_prefix="CASE_SERVICE_PRIVACY_", extra="ignore", populate_by_name=True
+    )
 
     # Monitoring data attached to no case is deleted once older than this (issue 6 §4, retention).
-    retention_days: int = Field(default=90, ge=1)
+    retention_days: int = Field(default=90, ge=1, validation_alias=_env("retention_days"))
     # Rows deleted per transaction by the purge.
-    retention_batch_size: int = Field(default=1000, ge=1)
+    retention_batch_size: int = Field(default=1000, ge=1, validation_alias=_env("retention_batch_size"))
