@@ -14,8 +14,10 @@ import sqlalchemy as sa
 from google.protobuf.timestamp_pb2 import Timestamp
 
 from case_service.db.engine import SessionMaker, make_engine, make_sessionmaker
-from case_service.db.models import Breach, Staff, StaffIdentity
+from case_service.db.models import Breach, Case, Staff, StaffIdentity
 from case_service.db.privacy_models import AuditLog, SubjectAccessRequest
+from case_service.db.workflow_models import CaseNote
+from case_service.domain.pseudonym import pseudonym
 from case_service.privacy import audit
 from case_service.privacy.purge import purge
 from case_service.privacy.settings import PrivacySettings
@@ -146,6 +148,100 @@ async def test_purge_deletes_only_old_data_with_no_case(
     assert (again.breaches, again.staff_identities) == (0, 0)
 
 
+async def closed_case(
+    sessions: SessionMaker,
+    make_breach: Callable[..., breaches_pb2.Breach],
+    account: str,
+    *,
+    closed_days_ago: int,
+    track: str = "disciplinary",
+    status: str = "closed",
+) -> uuid.UUID:
+    """A case of `account` (one breach, one note) closed `closed_days_ago` on `track`."""
+    at = Timestamp()
+    at.FromDatetime(NOW - timedelta(days=closed_days_ago + 30))
+    breach_id = f"closed-{uuid.uuid4().hex[:8]}"
+    case_id = await store_test_breach(
+        sessions, make_breach(breach_id=breach_id, occurred_at=at, detected_at=at, account=account), KEY
+    )
+    async with sessions() as session, session.begin():
+        await session.execute(
+            sa.update(Case)
+            .where(Case.id == case_id)
+            .values(status=status, track=track, closed_at=NOW - timedelta(days=closed_days_ago))
+        )
+        session.add(CaseNote(case_id=case_id, author="u-hr", body="outcome recorded", at=NOW))
+    return case_id
+
+
+async def case_exists(sessions: SessionMaker, case_id: uuid.UUID) -> bool:
+    async with sessions() as session:
+        return await session.get(Case, case_id) is not None
+
+
+async def test_closed_cases_go_once_past_their_retention(
+    sessions: SessionMaker, make_breach: Callable[..., breaches_pb2.Breach]
+) -> None:
+    expired = await closed_case(sessions, make_breach, "gone-1", closed_days_ago=800)
+    recent = await closed_case(sessions, make_breach, "kept-1", closed_days_ago=100)
+    safeguarding = await closed_case(
+        sessions, make_breach, "kept-2", closed_days_ago=800, track="safeguarding"
+    )
+    still_open = await closed_case(sessions, make_breach, "kept-3", closed_days_ago=800, status="open")
+    requested = await closed_case(sessions, make_breach, "kept-4", closed_days_ago=800)
+    async with sessions() as session, session.begin():
+        held = await session.get(Case, requested)
+        assert held is not None
+        session.add(
+            SubjectAccessRequest(
+                id=uuid.uuid4(),
+                school_id="st-peters",
+                staff_id=held.staff_id,
+                received_on=NOW.date(),
+                due_on=NOW.date() + timedelta(days=30),
+                recorded_by="u-dpo",
+                recorded_at=NOW,
+                status="open",
+            )
+        )
+
+    unset = await purge(sessions, retention_days=90, at=NOW)  # no closed-case retention: all stay
+    assert unset.closed_cases == 0
+    assert await case_exists(sessions, expired)
+
+    dry = await purge(sessions, retention_days=90, at=NOW, dry_run=True, closed_case_retention_days=730)
+    assert dry.closed_cases == 1
+    assert await case_exists(sessions, expired)
+
+    counts = await purge(sessions, retention_days=90, at=NOW, closed_case_retention_days=730)
+    assert counts.closed_cases == 1
+    assert not await case_exists(sessions, expired)
+    for kept in (recent, safeguarding, still_open, requested):
+        assert await case_exists(sessions, kept)
+    async with sessions() as session:
+        left = [
+            await session.scalar(
+                sa.select(sa.func.count()).select_from(model).where(model.case_id == expired)
+            )
+            for model in (Breach, CaseNote)
+        ]
+        entry = await session.get(AuditLog, counts.audit_seq)
+    assert left == [0, 0]  # its breaches went with it, its notes by cascade
+    assert counts.staff_identities >= 1  # the person had nothing else: the identity went too
+    assert not await exists(sessions, StaffIdentity, pseudonym(KEY, "st-peters", "gone-1"))
+    assert entry is not None
+    assert (entry.details["closed_cases"], entry.details["closed_case_retention_days"]) == (1, 730)
+
+
+def test_closed_case_retention_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("CASE_SERVICE_PRIVACY_CLOSED_CASE_RETENTION_DAYS", raising=False)
+    assert PrivacySettings().closed_case_retention_days is None
+    monkeypatch.setenv("CASE_SERVICE_PRIVACY_CLOSED_CASE_RETENTION_DAYS", "2190")
+    assert PrivacySettings().closed_case_retention_days == 2190
+    with pytest.raises(ValueError, match="greater than or equal to 365"):
+        PrivacySettings(closed_case_retention_days=30)
+
+
 def test_cli_dry_run_counts_and_deletes_nothing(database_url: str) -> None:
     env = {**os.environ, "DATABASE_URL": database_url, "CASE_SERVICE_ENVIRONMENT": "dev"}
     env["CASE_SERVICE_RETENTION_DAYS"] = "5"  # the recent orphan (10 days old) is now out of retention
@@ -170,6 +266,20 @@ def test_cli_dry_run_counts_and_deletes_nothing(database_url: str) -> None:
     )
     assert run.returncode != 0
     assert "at least 1" in run.stderr
+
+
+def test_cli_takes_the_closed_case_retention(database_url: str) -> None:
+    env = {**os.environ, "DATABASE_URL": database_url, "CASE_SERVICE_ENVIRONMENT": "dev"}
+    env["CASE_SERVICE_PRIVACY_CLOSED_CASE_RETENTION_DAYS"] = "3650"
+    command = [sys.executable, "-m", "case_service.privacy.purge", "--dry-run"]
+    run = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60, check=False)
+    assert run.returncode == 0, run.stderr
+    assert "closed-case retention 3650 days" in run.stdout
+    assert "0 closed cases" in run.stdout
+    command += ["--closed-case-retention-days", "30"]
+    run = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60, check=False)
+    assert run.returncode != 0
+    assert "at least 365" in run.stderr
 
 
 def test_retention_setting(monkeypatch: pytest.MonkeyPatch) -> None:

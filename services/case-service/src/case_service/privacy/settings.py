@@ -5,6 +5,10 @@
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+# A closed case can hold a written warning that later cases read while it is live (a final written
+# warning lasts 12 months by default): closed cases are kept at least that long.
+MIN_CLOSED_CASE_RETENTION_DAYS = 365
+
 
 def _env(name: str) -> AliasChoices:
     return AliasChoices(f"CASE_SERVICE_PRIVACY_{name.upper()}", f"CASE_SERVICE_{name.upper()}", name)
@@ -19,3 +23,11 @@ class PrivacySettings(BaseSettings):
     retention_days: int = Field(default=90, ge=1, validation_alias=_env("retention_days"))
     # Rows deleted per transaction by the purge.
     retention_batch_size: int = Field(default=1000, ge=1, validation_alias=_env("retention_batch_size"))
+    # Closed cases (with their breaches, workflow records, notes, letters, reveals and content-access
+    # requests) are deleted once closed longer than this; unset = kept (the schools' policies set no
+    # period; the trust sets its own, e.g. from its records-management schedule). At least
+    # MIN_CLOSED_CASE_RETENTION_DAYS. Safeguarding cases and the cases of a person with an open
+    # subject access request are never purged by this rule; the audit log never is.
+    closed_case_retention_days: int | None = Field(
+        default=None, ge=MIN_CLOSED_CASE_RETENTION_DAYS, validation_alias=_env("closed_case_retention_days")
+    )
