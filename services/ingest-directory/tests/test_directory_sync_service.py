@@ -189,6 +189,27 @@ def test_cli_dry_run_prints_the_counts(monkeypatch: pytest.MonkeyPatch) -> None:
     assert json.loads(out.getvalue())["accounts"] == 2
 
 
+def test_as_of_stamps_the_snapshot_with_that_time() -> None:
+    produce = FakeProduce("events.directory.v1")
+    as_of = datetime(2026, 11, 24, 6, 0, tzinfo=UTC)
+    run_sync(settings(), mock_directory, produce, settings().layout(), as_of=as_of)
+    records = [r for r in produce.records if r.topic == "events.directory.v1"]
+    batches = [events_pb2.EventBatch.FromString(r.value) for r in records]
+    assert {e.occurred_at.ToDatetime(UTC) for batch in batches for e in batch.events} == {as_of}
+
+
+def test_cli_as_of_needs_a_zone(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    env_settings(monkeypatch, environment="dev", **LDAP)
+    out = io.StringIO()
+    args = ["--dry-run", "--json", "--as-of", "2026-11-24T06:00:00Z"]
+    assert sync_cli.run(args, out, io.StringIO(), open_ldap=lambda _s: mock_directory()) == 0
+    assert json.loads(out.getvalue())["accounts"] == 2
+    with pytest.raises(SystemExit) as exit_info:
+        sync_cli.run(["--as-of", "2026-11-24T06:00:00"], io.StringIO(), io.StringIO())
+    assert exit_info.value.code == 2
+    assert "has no time zone" in capsys.readouterr().err
+
+
 def test_cli_bind_failure_exits_1_with_the_reason(monkeypatch: pytest.MonkeyPatch) -> None:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

@@ -2,10 +2,12 @@
 
 import base64
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from invigilator_demo.clock import DemoClock
+from invigilator_demo.day import plan_day
+from invigilator_demo.main import run_accounts
 from invigilator_demo.peers import ldif_dns, record_key
 from invigilator_demo.plan import EndpointEvent, MailMessage, WebRequest
 from invigilator_demo.replay import proxy_authorization, schedule, totals
@@ -32,9 +34,9 @@ def test_proxy_authorization_is_basic() -> None:
     assert base64.b64decode(header.removeprefix("Basic ")) == b"jsmith-ab12:x"
 
 
-def test_documents_are_keyed_by_host() -> None:
-    assert record_key({"host": {"name": "ef-pc07"}, "fields": {"school": "elms-farm"}}) == "ef-pc07"
-    assert record_key({"fields": {"school": "elms-farm"}}) == "elms-farm"
+def test_documents_are_keyed_by_school() -> None:
+    assert record_key({"host": {"name": "ef-pc07"}, "fields": {"school": "elms-farm"}}) == "elms-farm"
+    assert record_key({"host": {"name": "ef-pc07"}}) == "ef-pc07"
     assert record_key({}) == "-"
 
 
@@ -89,3 +91,12 @@ def test_spans_of_one_trace_in_time_order(tmp_path: Path) -> None:
     assert round(spans[0].duration_ms) == 20
     assert spans[1].kind == "CONSUMER"
     assert parse_span("not json 0x" + trace, trace) is None
+
+
+def test_the_run_counts_the_mail_of_its_role_mailboxes_too() -> None:
+    plan = plan_day(0.05, 1, date(2026, 11, 24), "t1")
+    accounts = run_accounts(plan)
+    senders = {(r.school, r.sender) for r in plan.records if isinstance(r, MailMessage)}
+    assert ("elms-farm", "office@elmsfarm.example.sch.uk") in senders
+    assert all(sender in accounts[school] for school, sender in senders)
+    assert all(person.account in accounts[person.school] for person in plan.staff)

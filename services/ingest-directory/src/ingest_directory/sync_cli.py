@@ -2,6 +2,7 @@
 
 ingest-directory-sync              # read the directory, write the snapshot, print what happened
 ingest-directory-sync --dry-run    # read and map only: check the bind, base DN and OU layout
+ingest-directory-sync --as-of 2026-11-24T06:00:00Z   # the snapshot stamped as of then (a backfill)
 
 Settings are the service's (INGEST_DIRECTORY_LDAP_URL, _LDAP_BIND_DN, _LDAP_PASSWORD, ...).
 Exit status: 0 done, 1 the directory or Kafka failed (the message says which), 2 not configured.
@@ -13,6 +14,7 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import asdict
+from datetime import datetime
 from typing import TextIO
 
 from confluent_kafka import KafkaException
@@ -38,6 +40,16 @@ def _summary(report: SyncReport, dry_run: bool) -> str:
     )
 
 
+def _aware_datetime(text: str) -> datetime:
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(f"not an ISO 8601 time: {text!r}") from error
+    if value.tzinfo is None:
+        raise argparse.ArgumentTypeError(f"{text!r} has no time zone (add Z or +00:00)")
+    return value
+
+
 def run(
     argv: Sequence[str] | None = None,
     out: TextIO = sys.stdout,
@@ -49,6 +61,12 @@ def run(
     )
     parser.add_argument("--dry-run", action="store_true", help="read and map, write nothing to Kafka")
     parser.add_argument("--json", action="store_true", help="print the counts as one JSON object")
+    parser.add_argument(
+        "--as-of",
+        type=_aware_datetime,
+        help="stamp the snapshot as observed at this ISO 8601 time with a zone (default: now); "
+        "password ages and leavers are judged as of then",
+    )
     args = parser.parse_args(argv)
     try:
         settings = IngestDirectorySettings()
@@ -63,7 +81,9 @@ def run(
     producer = None if args.dry_run else make_producer(settings.kafka_bootstrap_servers, "ingest-directory")
     produce = None if producer is None else functools.partial(produce_all, producer)
     try:
-        report = run_sync(settings, functools.partial(open_ldap, settings), produce, settings.layout())
+        report = run_sync(
+            settings, functools.partial(open_ldap, settings), produce, settings.layout(), as_of=args.as_of
+        )
     except LdapConnectError as error:
         err.write(f"ingest-directory-sync: {error}\n")
         return 1

@@ -55,14 +55,18 @@ def run_sync(
     produce: Produce | None,
     layout: Layout,
     clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    as_of: datetime | None = None,
 ) -> SyncReport:
-    """Raises LdapConnectError, ldap3's LDAPException or KafkaException; `produce=None` is a dry run."""
+    """Raises LdapConnectError, ldap3's LDAPException or KafkaException; `produce=None` is a dry run.
+    `as_of` stamps the snapshot's events with another time than now (a backfill, a replayed day);
+    rejects keep the time they were read."""
     base_dn = settings.ldap_base_dn or ""
     started = clock()
+    observed_at = as_of or started
     with tracer.start_as_current_span("ldap sync", attributes={"ldap.base_dn": base_dn}):
         connection = connect()
         try:
-            snapshot = sync(connection, base_dn, layout, observed_at=started)
+            snapshot = sync(connection, base_dn, layout, observed_at=observed_at)
         finally:
             with contextlib.suppress(LDAPException):
                 connection.unbind()

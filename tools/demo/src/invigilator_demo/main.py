@@ -18,6 +18,7 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
+from datetime import time as time_of_day
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +42,7 @@ from invigilator_demo.peers import (
     squid_demo_log,
     start_demo_squid,
 )
-from invigilator_demo.plan import DayPlan
+from invigilator_demo.plan import DayPlan, MailMessage
 from invigilator_demo.replay import Replayer, make_progress, proxy_authorization, source_of
 from invigilator_demo.report import print_links, print_trace, write_json
 from invigilator_demo.shipper import Shipper, routes_for
@@ -52,19 +53,25 @@ from invigilator_demo.trace import log_offsets
 # The demo Squid's clock starts this many real seconds before the school day, to be running (and
 # calibrated) when the first record is due.
 SQUID_HEAD_START_S = 6.0
+# When the directory sync "runs" on the demo day (libfaketime): before the first record.
+DIRECTORY_SYNC_AT = time_of_day(6, 0)
 
 
-def last_school_day(today: date) -> date:
-    """The most recent weekday before today: a finished day (the policy engine caps event time at
-    the wall clock, so a day still to come could not close its correlations)."""
-    day = today - timedelta(days=1)
+def next_school_day(today: date) -> date:
+    """The next weekday after today. The policy engine keeps one event-time watermark per shard of
+    a school's accounts, moved on by every source and every earlier run, and caps it at its wall
+    clock: a day still to come stays ahead of it, so a screensaver is judged by its own session's
+    events (a lock within the grace), never timed out because other traffic of the shard — today's
+    tests, an earlier demo — is already past it."""
+    day = today + timedelta(days=1)
     while day.weekday() >= 5:
-        day -= timedelta(days=1)
+        day += timedelta(days=1)
     return day
 
 
 def run_accounts(plan: DayPlan) -> dict[str, set[str]]:
-    """Every name this run's people go by, per school: logons, mail addresses, planted accounts."""
+    """Every name this run's people go by, per school: logons, mail addresses, planted accounts, and
+    the role mailboxes that send the day's mail (office@'s all-staff notice)."""
     accounts: dict[str, set[str]] = {school.id: set() for school in plan.schools}
     for person in plan.staff:
         accounts[person.school] |= {person.account, person.mail}
@@ -73,6 +80,9 @@ def run_accounts(plan: DayPlan) -> dict[str, set[str]]:
             accounts.setdefault(plant.school, set()).add(plant.account)
     for school, clean in plan.clean_accounts.items():
         accounts.setdefault(school, set()).update(clean)
+    for record in plan.records:
+        if isinstance(record, MailMessage):
+            accounts.setdefault(record.school, set()).add(record.sender)
     return accounts
 
 
@@ -176,7 +186,7 @@ def run(args: argparse.Namespace) -> int:
     env = dict(os.environ)
     endpoints = Endpoints.from_env(env)
     tag = args.tag or secrets.token_hex(3)
-    day = date.fromisoformat(args.day) if args.day else last_school_day(datetime.now(UTC).date())
+    day = date.fromisoformat(args.day) if args.day else next_school_day(datetime.now(UTC).date())
     key = (env.get("CASE_SERVICE_PSEUDONYM_KEY") or DEV_PSEUDONYM_KEY).encode()
     key_file = Path(env.get("DEV_OIDC_KEY_FILE") or LOCAL / "dev-oidc" / "signing-key.pem")
     graphql = f"{endpoints.case_service}/graphql"
@@ -203,7 +213,8 @@ def run(args: argparse.Namespace) -> int:
         t = time.monotonic()
         with console.status("slapd: loading the trust's directory, then the directory sync"):
             entries = load_directory(staff_ldif(plan), endpoints.slapd_port)
-            report = directory_sync(plan.schools, endpoints.slapd_port, env)
+            observed = datetime.combine(day, DIRECTORY_SYNC_AT, tzinfo=UTC)
+            report = directory_sync(plan.schools, endpoints.slapd_port, env, observed)
         timings["directory_s"] = time.monotonic() - t
         console.print(
             f"slapd: {entries} entries loaded; ingest-directory-sync: {report.get('accounts')} accounts, "
@@ -320,7 +331,7 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     demo.add_argument("--seed", type=int, default=1, help="generator seed (1)")
     demo.add_argument("--speed", type=float, default=600.0, help="demo seconds per real second (600)")
     demo.add_argument("--tag", default="", help="suffix of every account (default: random); a-z0-9, up to 8")
-    demo.add_argument("--day", default="", help="the school day, YYYY-MM-DD (default: the last weekday)")
+    demo.add_argument("--day", default="", help="the school day, YYYY-MM-DD (default: the next weekday)")
     demo.add_argument("--json", default="", help="write the summary numbers to this file")
     demo.add_argument(
         "--quiet", type=float, default=20.0, help="seconds without change that end the wait (20)"

@@ -119,10 +119,9 @@ class TopicWatcher:
             batch = events_pb2.EventBatch.FromString(value)
             for event in batch.events:
                 school = event.school_id or batch.school_id
-                if self.ours(school, event.account):
+                # Events that name nobody (a message from outside, a device) count for the school.
+                if self.ours(school, event.account) or (not event.account and school in self._accounts):
                     totals.events[(school, EVENT_TOPICS[topic])] += 1
-                    totals.event_ids.add(event.event_id)
-                elif not event.account and school in self._accounts:
                     totals.event_ids.add(event.event_id)
         elif topic == REJECTED_TOPIC:
             rejected = events_pb2.RejectedInput.FromString(value)

@@ -146,8 +146,12 @@ def load_directory(ldif: str, port: int, timeout_s: float = 120) -> int:
     return len(ldif_dns(ldif))
 
 
-def directory_sync(schools: Sequence[School], port: int, env: Mapping[str, str]) -> dict[str, Any]:
-    """`ingest-directory-sync --json` against slapd for the demo's OUs: snapshots to Kafka."""
+def directory_sync(
+    schools: Sequence[School], port: int, env: Mapping[str, str], observed_at: datetime
+) -> dict[str, Any]:
+    """`ingest-directory-sync --json --as-of OBSERVED_AT` against slapd for the demo's OUs: snapshots
+    to Kafka, stamped early on the demo day as the nightly sync before that day would stamp them,
+    so password ages and leavers are judged as of the demo day."""
     sync_env = {
         **env,
         "INGEST_DIRECTORY_ENVIRONMENT": "dev",
@@ -160,7 +164,11 @@ def directory_sync(schools: Sequence[School], port: int, env: Mapping[str, str])
         "TRACING_EXPORTER": "none",
     }
     result = subprocess.run(  # noqa: S603 (the workspace's own command)
-        [str(ROOT / ".venv" / "bin" / "ingest-directory-sync"), "--json"],
+        [
+            str(ROOT / ".venv" / "bin" / "ingest-directory-sync"),
+            "--json",
+            *("--as-of", observed_at.astimezone(UTC).isoformat()),
+        ],
         cwd=ROOT,
         env=sync_env,
         capture_output=True,
@@ -221,13 +229,14 @@ def ensure_kcat() -> str:
 
 
 def record_key(doc: dict[str, Any]) -> str:
-    """The record key of a document: its host, as Winlogbeat's `output.kafka.key: '%{[host.name]}'`
-    sets it, so one machine's events stay in order on one partition (a lock after its screensaver)."""
-    host = doc.get("host")
-    name = host.get("name") if isinstance(host, dict) else None
+    """The record key of a document: its school, as Winlogbeat's `output.kafka.key:
+    '%{[fields.school]}'` sets it, so a school's events stay in time order on one partition (at
+    ×600 a partition read half a second late would be five minutes late in event time)."""
     fields = doc.get("fields")
     school = fields.get("school") if isinstance(fields, dict) else None
-    return str(name or school or "-").replace("\t", " ")
+    host = doc.get("host")
+    name = host.get("name") if isinstance(host, dict) else None
+    return str(school or name or "-").replace("\t", " ")
 
 
 def kcat_produce(

@@ -142,11 +142,10 @@ class _SquidClient:
 
 
 def schedule(records: list[Record], clock: DemoClock, endpoint_lead_s: float) -> list[tuple[float, Record]]:
-    """When (wall time) each record goes out, in that order. Endpoint documents leave
+    """When (wall time) each record goes out, in that order. Endpoint documents may leave
     `endpoint_lead_s` early: their path (kcat, raw topic, ingest-endpoint's micro-batches) is a
     Kafka hop longer than the others', and at ×600 half a second of real delay is five minutes of
-    event time — the policy engine's allowed lateness, after which a screensaver whose lock is
-    still on its way would count as left unlocked."""
+    event time (the policy engine's allowed lateness for a day its watermark has reached)."""
     due = [
         (clock.wall_at(r.at) - (endpoint_lead_s if isinstance(r, EndpointEvent) else 0.0), n, r)
         for n, r in enumerate(records)
@@ -168,7 +167,7 @@ class Replayer:
         in_flight: int = 48,
         chunk_interval_s: float = 0.2,
         chunk_max: int = 500,
-        endpoint_lead_s: float = 1.0,
+        endpoint_lead_s: float = 0.0,
         produce: Callable[[str, str, list[dict[str, Any]]], None] = kcat_produce,
     ) -> None:
         self._records = sorted(plan.records, key=lambda r: r.at)

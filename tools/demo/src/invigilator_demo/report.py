@@ -192,4 +192,5 @@ def write_json(
             for p in plan.planted
         ],
     }
+    path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(data, indent=2, sort_keys=True))
