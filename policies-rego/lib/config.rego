@@ -11,6 +11,10 @@ school := object.union(data.data.defaults, schools[input.school])
 
 thresholds := school.thresholds
 
+# The school whose policy document the judged school follows: its own, or the one it adopts
+# ("adopts" in its data), whose sections its findings cite.
+document_school := object.get(object.get(schools, input.school, {}), "adopts", input.school)
+
 # own_domain(domain) holds for the school's own mail domains and their subdomains.
 own_domain(domain) if {
 	some own in school.mail_domains

@@ -14,3 +14,10 @@ test_own_domain_includes_subdomains_only_of_own if {
 	not config.own_domain("notelmsfarm.example.sch.uk") with input as {"school": "elms-farm"}
 	not config.own_domain("stpeters.example.sch.uk") with input as {"school": "elms-farm"}
 }
+
+test_document_school_is_the_adopted_one_or_its_own if {
+	config.document_school == "elms-farm" with input as {"school": "oak-hill"}
+	config.document_school == "st-peters" with input as {"school": "riverside"}
+	config.document_school == "st-peters" with input as {"school": "st-peters"}
+	config.document_school == "nowhere" with input as {"school": "nowhere"}
+}

@@ -256,3 +256,14 @@ def test_committed_matrix_is_fresh() -> None:
     expected = tr.generate_from_repository()
     diff = tr.stale_diff(expected, tr.OUTPUT)
     assert diff is None, f"docs/traceability.md is stale: run 'make traceability'\n{diff}"
+
+
+def test_schools_that_adopt_a_document_are_named_with_its_column(tmp_path: Path) -> None:
+    for school, data in {
+        "oak-hill": {"name": "Oak Hill Primary", "adopts": "elms-farm"},
+        "elms-farm": {"name": "Elms Farm Primary"},
+        "odd": {"adopts": "nowhere"},
+    }.items():
+        (tmp_path / "data" / "schools" / school).mkdir(parents=True)
+        (tmp_path / "data" / "schools" / school / "data.json").write_text(json.dumps(data))
+    assert tr.adopting_schools(tmp_path) == ["Oak Hill Primary (`oak-hill`) → EF"]

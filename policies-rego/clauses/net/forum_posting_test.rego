@@ -23,6 +23,15 @@ test_cites_st_peters_own_section if {
 	f.policy_ref == "Use of the Internet ¶4"
 }
 
+test_a_school_that_adopts_a_document_cites_its_sections if {
+	[f] := [f | some f in forum_posting.findings] with input as request_at("oak-hill", "www.reddit.com")
+	f.policy_ref == "5.4"
+	[g] := [g | some g in forum_posting.findings] with input as request_at("riverside", "www.mumsnet.com")
+	g.policy_ref == "Use of the Internet ¶4"
+}
+
+request_at(school, host) := {"school": school, "events": [{"proxy": {"method": "POST", "host": host}}]}
+
 test_method_is_case_insensitive if {
 	count(forum_posting.findings) == 1 with input as request("post", "forums.moneysavingexpert.com")
 }

@@ -186,6 +186,7 @@ class Replayer:
         self._lock = threading.Lock()
         self.report = ReplayReport(totals=totals(self._records))
         self._tasks: dict[str, TaskID] = {}
+        self._clock_span = 1.0
         self.web_statuses: dict[int, int] = {}
 
     # -- progress ---------------------------------------------------------------------------------
@@ -198,8 +199,8 @@ class Replayer:
                 labels[source], total=self.report.totals[source], note=""
             )
         if self._records:
-            span = (self._records[-1].at - self._clock.demo_start).total_seconds()
-            self._tasks["clock"] = self._progress.add_task("demo clock", total=max(span, 1.0), note="")
+            self._clock_span = max((self._records[-1].at - self._clock.demo_start).total_seconds(), 1.0)
+            self._tasks["clock"] = self._progress.add_task("demo clock", total=self._clock_span, note="")
 
     def _advance(self, source: str, ok: bool, error: str = "") -> None:
         with self._lock:
@@ -215,7 +216,8 @@ class Replayer:
 
     def _tick(self, now: datetime) -> None:
         if self._progress is not None and "clock" in self._tasks:
-            elapsed = (now - self._clock.demo_start).total_seconds()
+            # The bar ends with the last record; the time beside it goes on while the peers catch up.
+            elapsed = min((now - self._clock.demo_start).total_seconds(), self._clock_span)
             self._progress.update(self._tasks["clock"], completed=elapsed, note=now.strftime("%H:%M:%S"))
 
     # -- workers ----------------------------------------------------------------------------------

@@ -120,12 +120,15 @@ def print_links(
     lines = [f"# GraphiQL links of the last demo run ({graphql})", ""]
     console.print(
         "Saved queries per role (tools/demo/queries/); each link opens GraphiQL with the query, its "
-        f"variables and a bearer token (8 h) filled in — all of them in {saved}:"
+        f"variables and a bearer token (8 h) filled in (the links, a few kB each, are in {saved}):"
     )
     for example in examples(graphql, key_file, school, schools):
         scope = example.school or "all schools"
-        console.print(f"\n[bold]{example.role}[/bold] ({scope}): {shown(example.query_file)}")
-        print(example.link)
+        # A terminal that knows OSC 8 hyperlinks makes the words clickable; others show them only.
+        console.print(
+            f"  [bold]{example.role}[/bold] ({scope}): {shown(example.query_file)}  "
+            f"[link={example.link}]open in GraphiQL[/link]"
+        )
         lines += [
             f"## {example.role} ({scope})",
             "",
