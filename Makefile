@@ -9,8 +9,10 @@ help: ## list the targets
 run: ## install what is missing, start the stack and services, replay the sample, print the URLs
 	@scripts/run.sh
 
-stop: ## stop the services and the local stack (only what the project started)
+stop: ## stop the services, the demo's peers and the local stack (only what the project started)
 	@scripts/stack/services.sh stop
+	@scripts/peers/squid.sh stop-demo
+	@scripts/peers/slapd.sh stop
 	@scripts/stack/down.sh
 
 status: ## show what is running
