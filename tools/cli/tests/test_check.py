@@ -6,7 +6,6 @@ or database is needed, so these run with the unit tests; the OPA binary is requi
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import re
@@ -14,16 +13,14 @@ import subprocess
 import sys
 from collections import Counter
 from collections.abc import Iterator
-from contextlib import redirect_stderr, redirect_stdout
-from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.check_runs import Run, check
 
 from invigilator_cli.local_opa import OpaNotFoundError, find_opa
-from invigilator_cli.main import main
 from invigilator_cli.settings import CliSettings
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -63,30 +60,8 @@ RUNS: dict[str, list[tuple[str, list[str], int, int]]] = {
 }
 
 
-@dataclass(frozen=True)
-class Run:
-    school: str
-    format_name: str
-    code: int | str | None
-    stdout: str
-    stderr: str
-
-    @property
-    def findings(self) -> list[dict[str, Any]]:
-        return [json.loads(line) for line in self.stdout.splitlines()]
-
-
 def relative(ref: str) -> str:
     return ref.removeprefix(f"{ROOT}/")
-
-
-def check(*args: str) -> Run:
-    """`invigilator check ARGS` in this process, as the console script runs it."""
-    out, err = io.StringIO(), io.StringIO()
-    with redirect_stdout(out), redirect_stderr(err), pytest.raises(SystemExit) as exit_info:
-        main(["check", *args])
-    school, format_name = args[args.index("--school") + 1], args[args.index("--format") + 1]
-    return Run(school, format_name, exit_info.value.code, out.getvalue(), err.getvalue())
 
 
 @pytest.fixture(scope="module")

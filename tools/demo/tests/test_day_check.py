@@ -8,44 +8,17 @@ One small day (scale 0.05, all four schools, a tag as the e2e test uses); 16 run
 
 from __future__ import annotations
 
-import io
-import json
 from collections import Counter
-from contextlib import redirect_stderr, redirect_stdout
-from dataclasses import dataclass
-from typing import Any
 
 import pytest
+from tests.check_runs import Run, check
 
 from invigilator_cli.local_opa import OpaNotFoundError, find_opa
-from invigilator_cli.main import main
 from invigilator_cli.settings import CliSettings
 from invigilator_demo.day import plan_day, write_files
 from invigilator_demo.plan import DayPlan
 
 Key = tuple[str, str, str]  # school, clause, account
-
-
-@dataclass(frozen=True)
-class Run:
-    school: str
-    format_name: str
-    code: int | str | None
-    stdout: str
-    stderr: str
-
-    @property
-    def findings(self) -> list[dict[str, Any]]:
-        return [json.loads(line) for line in self.stdout.splitlines()]
-
-
-def check(*args: str) -> Run:
-    """`invigilator check ARGS` in this process, as the console script runs it."""
-    out, err = io.StringIO(), io.StringIO()
-    with redirect_stdout(out), redirect_stderr(err), pytest.raises(SystemExit) as exit_info:
-        main(["check", *args])
-    school, format_name = args[args.index("--school") + 1], args[args.index("--format") + 1]
-    return Run(school, format_name, exit_info.value.code, out.getvalue(), err.getvalue())
 
 
 @pytest.fixture(scope="module")

@@ -8,27 +8,19 @@ journal mailbox, never to those recipients. The finding of a mail breach names t
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import random
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from email.utils import format_datetime
 
 from invigilator_demo.gen_trust import LONDON, POLICIES, Clock, Out, role_mailbox
+from invigilator_demo.mime import Attachment, message_bytes
 from invigilator_demo.plan import MailMessage, School, Staff
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PDF = "application/pdf"
-
-
-@dataclass(frozen=True)
-class Attachment:
-    file_name: str
-    content_type: str
-    size: int
 
 
 INTERNAL_SUBJECTS = (
@@ -59,11 +51,6 @@ NEWSLETTERS = (
 )
 
 
-def _wrap(data: bytes) -> list[str]:
-    text = base64.b64encode(data).decode()
-    return [text[i : i + 76] for i in range(0, len(text), 76)]
-
-
 def eml(
     r: random.Random,
     at: datetime,
@@ -90,30 +77,7 @@ def eml(
         *(f"{name}: {value}" for name, value in (extra or {}).items()),
         "MIME-Version: 1.0",
     ]
-    body = "Please see below. Thanks."
-    if not attachments:
-        lines = [
-            *headers,
-            'Content-Type: text/plain; charset="us-ascii"',
-            "Content-Transfer-Encoding: 7bit",
-            "",
-            body,
-        ]
-        return ("\r\n".join(lines) + "\r\n").encode()
-    boundary = f"_000_{r.getrandbits(40):010x}_"
-    lines = [*headers, f'Content-Type: multipart/mixed; boundary="{boundary}"', "", f"--{boundary}"]
-    lines += ['Content-Type: text/plain; charset="us-ascii"', "Content-Transfer-Encoding: 7bit", "", body]
-    for item in attachments:
-        lines += [
-            f"--{boundary}",
-            f'Content-Type: {item.content_type}; name="{item.file_name}"',
-            f'Content-Disposition: attachment; filename="{item.file_name}"',
-            "Content-Transfer-Encoding: base64",
-            "",
-            *_wrap(r.randbytes(item.size)),
-        ]
-    lines.append(f"--{boundary}--")
-    return ("\r\n".join(lines) + "\r\n").encode()
+    return message_bytes(r, headers, "Please see below. Thanks.", attachments)
 
 
 class Mailer:
