@@ -12,6 +12,7 @@ from invigilator_demo.summary import (
     expected_cases,
     mailbox_per_school,
     match_planted,
+    shortfalls,
     summarise,
 )
 
@@ -154,3 +155,13 @@ def test_summarise_a_tiny_day() -> None:
     assert ef.events["proxy"] == 1
     assert ef.sent["mail"] == 0
     assert (sp.planted_found, sp.cases, sp.alerts) == ({}, 0, 0)
+    assert shortfalls([ef, sp], 0) == []
+    assert shortfalls([ef, sp], 2) == ["2 record(s) could not be sent"]
+    ef.missing.append({"clause": "NET-ADULT", "account": "jsmith"})
+    ef.clean_with_cases.append("amy")
+    assert shortfalls([ef, sp], 0) == [
+        "Elms Farm Primary: 1 planted breach(es) not found",
+        "Elms Farm Primary: 1 clean member(s) of staff with a case",
+    ]
+    sp.expected_cases = 1
+    assert shortfalls([sp], 0) == ["St Peter's: 0 case(s), expected 1"]

@@ -47,7 +47,7 @@ from invigilator_demo.replay import Replayer, make_progress, proxy_authorization
 from invigilator_demo.report import print_links, print_trace, write_json
 from invigilator_demo.shipper import Shipper, routes_for
 from invigilator_demo.site import LocalSite
-from invigilator_demo.summary import expected_cases, match_planted, print_summary, summarise
+from invigilator_demo.summary import expected_cases, match_planted, print_summary, shortfalls, summarise
 from invigilator_demo.trace import log_offsets
 
 # The demo Squid's clock starts this many real seconds before the school day, to be running (and
@@ -318,7 +318,10 @@ def run(args: argparse.Namespace) -> int:
             write_json(
                 Path(args.json), plan, tag, day, args, results, timings, replay, shipper, watcher, found
             )
-    return 0
+        problems = shortfalls(results, sum(replay.failed.values()))
+        for problem in problems:
+            console.print(f"[red]Not as planted:[/red] {problem}")
+    return 1 if problems else 0
 
 
 def parse(argv: Sequence[str] | None) -> argparse.Namespace:

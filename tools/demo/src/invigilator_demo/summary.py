@@ -182,6 +182,19 @@ def summarise(
     return results
 
 
+def shortfalls(results: Sequence[SchoolResult], failed_records: int) -> list[str]:
+    """What keeps the day from matching its ground truth, one line each (none: it matched)."""
+    problems = [f"{failed_records} record(s) could not be sent"] if failed_records else []
+    for r in results:
+        if r.missing:
+            problems.append(f"{r.name}: {len(r.missing)} planted breach(es) not found")
+        if r.clean_with_cases:
+            problems.append(f"{r.name}: {len(r.clean_with_cases)} clean member(s) of staff with a case")
+        if r.cases != r.expected_cases:
+            problems.append(f"{r.name}: {r.cases} case(s), expected {r.expected_cases}")
+    return problems
+
+
 def _ok(good: bool, text: str) -> str:
     return f"[green]{text}[/green]" if good else f"[bold red]{text}[/bold red]"
 
