@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 from case_service.domain.pseudonym import pseudonym
 from invigilator_demo.observe import AlertMail, CaseRow, FoundBreach, alert_from_bytes
 from invigilator_demo.plan import DayPlan, Planted, School, Staff, WebRequest
+from invigilator_demo.shipper import ShipperStats
 from invigilator_demo.summary import (
     alerts_per_school,
     clean_with,
@@ -155,13 +156,22 @@ def test_summarise_a_tiny_day() -> None:
     assert ef.events["proxy"] == 1
     assert ef.sent["mail"] == 0
     assert (sp.planted_found, sp.cases, sp.alerts) == ({}, 0, 0)
-    assert shortfalls([ef, sp], 0) == []
-    assert shortfalls([ef, sp], 2) == ["2 record(s) could not be sent"]
+    shipped = ShipperStats()
+    assert shortfalls([ef, sp], 0, shipped) == []
+    assert shortfalls([ef, sp], 2, shipped) == ["2 record(s) could not be sent"]
+    shipped.failures, shipped.last_error = 3, "HTTP 413"
+    shipped.rejected["elms-farm"] = 1
+    assert shortfalls([], 0, shipped) == [
+        "3 Squid line(s) not delivered to ingest-proxy: HTTP 413",
+        "1 Squid line(s) rejected by ingest-proxy",
+    ]
     ef.missing.append({"clause": "NET-ADULT", "account": "jsmith"})
     ef.clean_with_cases.append("amy")
-    assert shortfalls([ef, sp], 0) == [
+    ef.clean_with_breaches.append("amy")
+    assert shortfalls([ef, sp], 0, ShipperStats()) == [
         "Elms Farm Primary: 1 planted breach(es) not found",
         "Elms Farm Primary: 1 clean member(s) of staff with a case",
+        "Elms Farm Primary: 1 clean member(s) of staff with a breach",
     ]
     sp.expected_cases = 1
-    assert shortfalls([sp], 0) == ["St Peter's: 0 case(s), expected 1"]
+    assert shortfalls([sp], 0, ShipperStats()) == ["St Peter's: 0 case(s), expected 1"]

@@ -2,6 +2,7 @@
 running stack, then what the stack made of it.
 
     invigilator-demo run [--scale 1.0] [--seed 1] [--speed 600] [--tag T] [--day YYYY-MM-DD] [--json FILE]
+                         [--quiet 20] [--wait 600]
 
 Needs the local stack and services (`make run` starts them, then runs this).
 """
@@ -11,7 +12,9 @@ from __future__ import annotations
 import argparse
 import fcntl
 import os
+import re
 import secrets
+import subprocess
 import sys
 import time
 from collections import Counter
@@ -43,7 +46,7 @@ from invigilator_demo.peers import (
     start_demo_squid,
 )
 from invigilator_demo.plan import DayPlan, MailMessage
-from invigilator_demo.replay import Replayer, make_progress, proxy_authorization, source_of
+from invigilator_demo.replay import Replayer, make_progress, proxy_authorization, source_of, totals
 from invigilator_demo.report import print_links, print_trace, write_json
 from invigilator_demo.shipper import Shipper, routes_for
 from invigilator_demo.site import LocalSite
@@ -53,7 +56,7 @@ from invigilator_demo.trace import log_offsets
 # The demo Squid's clock starts this many real seconds before the school day, to be running (and
 # calibrated) when the first record is due.
 SQUID_HEAD_START_S = 6.0
-# When the directory sync "runs" on the demo day (libfaketime): before the first record.
+# When the directory snapshot is stamped on the demo day (`--as-of`): before the first record.
 DIRECTORY_SYNC_AT = time_of_day(6, 0)
 
 
@@ -153,7 +156,11 @@ def settle(
         while time.monotonic() < deadline:
             watcher.drain(2.0)
             if time.monotonic() >= next_cases:
-                cases = cases_of()
+                try:
+                    cases = cases_of()
+                except (httpx.HTTPError, RuntimeError) as error:
+                    # A busy or restarting case-service: keep the last answer, ask again.
+                    status.update(f"the case-service did not answer ({error}); asking again")
                 mails.scan()
                 next_cases = time.monotonic() + 3.0
             found = watcher.run_breaches()
@@ -194,7 +201,7 @@ def run(args: argparse.Namespace) -> int:
     t0 = time.monotonic()
     with demo_lock():
         plan = plan_day(args.scale, args.seed, day, tag)
-        counts = Counter(source_of(r) for r in plan.records)
+        counts = totals(plan.records)
         console.rule(
             f"[bold]Invigilator demo day[/bold] {day} · tag {tag} · scale {args.scale:g} "
             f"· speed ×{args.speed:g}"
@@ -224,11 +231,12 @@ def run(args: argparse.Namespace) -> int:
         with LocalSite() as site:
             first = plan.records[0].at if plan.records else None
             start = day_start(plan.day, first)
-            with console.status("starting the demo Squid (libfaketime) and kcat"):
+            with console.status("starting kcat and the demo Squid (libfaketime)"):
+                # kcat first: installing it may take a minute, and the Squid's clock runs from its start.
+                kcat = ensure_kcat()
                 start_demo_squid(
                     start - timedelta(seconds=SQUID_HEAD_START_S * args.speed), args.speed, site.port
                 )
-                kcat = ensure_kcat()
                 clock = calibrate(endpoints.squid_demo_port, args.speed)
             console.print(
                 f"Squid on 127.0.0.1:{endpoints.squid_demo_port} (clock {clock.now(time.time()):%H:%M:%S}, "
@@ -236,21 +244,26 @@ def run(args: argparse.Namespace) -> int:
             )
             shipper = Shipper(squid_demo_log(), routes_for(plan.schools), endpoints.ingest_proxy)
             shipper.start()
-            t = time.monotonic()
-            span_s = ((plan.records[-1].at - start).total_seconds() / args.speed) if plan.records else 0
-            with make_progress() as progress:
-                replayer = Replayer(
-                    plan,
-                    clock,
-                    endpoints.squid_demo_port,
-                    SmtpJournal(endpoints.smtp_host, endpoints.smtp_port),
-                    kcat,
-                    endpoints.kafka,
-                    progress,
-                )
-                replay = replayer.run(timeout_s=span_s * 3 + 600)
-            with console.status("shipping the rest of access.log to ingest-proxy"):
-                shipper.stop(expect_lines=replay.done["proxy"] + 1, timeout_s=60)
+            try:
+                t = time.monotonic()
+                span_s = ((plan.records[-1].at - start).total_seconds() / args.speed) if plan.records else 0
+                with make_progress() as progress:
+                    replayer = Replayer(
+                        plan,
+                        clock,
+                        endpoints.squid_demo_port,
+                        SmtpJournal(endpoints.smtp_host, endpoints.smtp_port),
+                        kcat,
+                        endpoints.kafka,
+                        progress,
+                    )
+                    replay = replayer.run(timeout_s=span_s * 3 + 600)
+                # Squid logged every request that was answered, and the clock probe.
+                logged = replay.done["proxy"] - replay.failed["proxy"] + 1
+                with console.status("shipping the rest of access.log to ingest-proxy"):
+                    shipper.stop(expect_lines=logged, timeout_s=60)
+            finally:
+                shipper.close()
             timings["replay_s"] = time.monotonic() - t
         console.print(
             f"replayed in {timings['replay_s']:.0f}s: sent {replay.done}, failed {replay.failed}; "
@@ -267,6 +280,7 @@ def run(args: argparse.Namespace) -> int:
         # Cases opened from a minute before the run (the case-service's clock, not the demo's).
         opened_since = datetime.fromtimestamp(since_wall - 60, UTC)
         with httpx.Client(timeout=30) as client:
+            ours = {(s, pseudonym(key, s, a)) for s, names in run_accounts(plan).items() for a in names}
 
             def cases_of() -> list[CaseRow]:
                 rows = [
@@ -274,13 +288,14 @@ def run(args: argparse.Namespace) -> int:
                     for s in plan.schools
                     for row in fetch_cases(client, graphql, token, s.id, opened_since)
                 ]
-                ours = {(s, pseudonym(key, s, a)) for s, names in run_accounts(plan).items() for a in names}
                 return [row for row in rows if (row.school, row.staff) in ours]
 
-            cases = settle(console, watcher, mails, plan, cases_of, key, args.quiet, args.wait)
+            try:
+                cases = settle(console, watcher, mails, plan, cases_of, key, args.quiet, args.wait)
+            finally:
+                watcher.close()
         timings["judging_s"] = time.monotonic() - t
         timings["total_s"] = time.monotonic() - t0
-        watcher.close()
 
         found = watcher.run_breaches()
         sent = Counter((r.school, source_of(r)) for r in plan.records)
@@ -318,10 +333,26 @@ def run(args: argparse.Namespace) -> int:
             write_json(
                 Path(args.json), plan, tag, day, args, results, timings, replay, shipper, watcher, found
             )
-        problems = shortfalls(results, sum(replay.failed.values()))
+        problems = shortfalls(results, sum(replay.failed.values()), shipper.stats)
         for problem in problems:
             console.print(f"[red]Not as planted:[/red] {problem}")
     return 1 if problems else 0
+
+
+def speed_arg(text: str) -> float:
+    try:
+        speed = float(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from error
+    if not 1 <= speed <= 10_000:
+        raise argparse.ArgumentTypeError(f"{text} is outside 1 to 10000")
+    return speed
+
+
+def tag_arg(text: str) -> str:
+    if not re.fullmatch(r"[a-z0-9]{1,8}", text):
+        raise argparse.ArgumentTypeError(f"{text!r}: 1 to 8 of a-z and 0-9")
+    return text
 
 
 def parse(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -332,8 +363,12 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
         "--scale", type=float, default=1.0, help="staff and volumes relative to the trust (1.0)"
     )
     demo.add_argument("--seed", type=int, default=1, help="generator seed (1)")
-    demo.add_argument("--speed", type=float, default=600.0, help="demo seconds per real second (600)")
-    demo.add_argument("--tag", default="", help="suffix of every account (default: random); a-z0-9, up to 8")
+    demo.add_argument(
+        "--speed", type=speed_arg, default=600.0, help="demo seconds per real second (600; 1 to 10000)"
+    )
+    demo.add_argument(
+        "--tag", type=tag_arg, default="", help="suffix of every account (default: random); a-z0-9, up to 8"
+    )
     demo.add_argument("--day", default="", help="the school day, YYYY-MM-DD (default: the next weekday)")
     demo.add_argument("--json", default="", help="write the summary numbers to this file")
     demo.add_argument(
@@ -347,7 +382,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = parse(argv)
     try:
         sys.exit(run(args))
-    except (PeerError, TimeoutError) as error:
+    except (PeerError, TimeoutError, OSError, httpx.HTTPError, subprocess.SubprocessError) as error:
         Console(stderr=True).print(f"[bold red]invigilator-demo:[/bold red] {error}")
         sys.exit(1)
     except KeyboardInterrupt:

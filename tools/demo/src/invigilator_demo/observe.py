@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import email
 import email.policy
-import mailbox
 import re
 import uuid
 from collections import Counter
@@ -262,7 +261,3 @@ class MailWatcher:
                 except FileNotFoundError:  # moved from new/ to cur/ meanwhile
                     continue
         return len(self.alerts)
-
-
-def maildir_box(maildir: Path) -> mailbox.Maildir:
-    return mailbox.Maildir(maildir, create=False)

@@ -33,7 +33,6 @@ class Endpoints:
 
     ingest_proxy: str = "http://127.0.0.1:18100"
     case_service: str = "http://127.0.0.1:18300"
-    alerter: str = "http://127.0.0.1:18400"
     web: str = "http://127.0.0.1:18500"
     kafka: str = "127.0.0.1:19092"
     smtp_host: str = "127.0.0.1"
@@ -49,7 +48,6 @@ class Endpoints:
         return cls(
             ingest_proxy=f"http://127.0.0.1:{port('INGEST_PROXY_PORT', 18100)}",
             case_service=f"http://127.0.0.1:{port('CASE_SERVICE_PORT', 18300)}",
-            alerter=f"http://127.0.0.1:{port('ALERTER_HTTP_PORT', 18400)}",
             web=f"http://127.0.0.1:{port('WEB_HTTP_PORT', 18500)}",
             kafka=env.get("KAFKA_BOOTSTRAP_SERVERS") or f"127.0.0.1:{port('KAFKA_PORT', 19092)}",
             smtp_port=port("INGEST_MAIL_SMTP_PORT", 18026),

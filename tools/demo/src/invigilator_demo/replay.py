@@ -5,6 +5,7 @@ journal receiver, endpoint documents by kcat in small paced chunks. Every wait h
 from __future__ import annotations
 
 import base64
+import contextlib
 import http.client
 import queue
 import threading
@@ -94,12 +95,14 @@ class _SquidClient:
         self._lock = threading.Lock()
         self._max_idle = max_idle
 
-    def _take(self, client_ip: str) -> http.client.HTTPConnection:
+    def _take(self, client_ip: str, fresh: bool) -> tuple[http.client.HTTPConnection, bool]:
+        """A connection from this client address, and whether it is a kept-alive one."""
         with self._lock:
-            connection = self._idle.pop(client_ip, None)
-        return connection or http.client.HTTPConnection(
-            "127.0.0.1", self._port, timeout=60, source_address=(client_ip, 0)
-        )
+            connection = None if fresh else self._idle.pop(client_ip, None)
+        if connection is not None:
+            return connection, True
+        new = http.client.HTTPConnection("127.0.0.1", self._port, timeout=60, source_address=(client_ip, 0))
+        return new, False
 
     def _give(self, client_ip: str, connection: http.client.HTTPConnection) -> None:
         with self._lock:
@@ -116,8 +119,8 @@ class _SquidClient:
             "Proxy-Authorization": proxy_authorization(record.account),
             "User-Agent": "Mozilla/5.0 (Windows NT 10.0; Win64; x64) invigilator-demo",
         }
-        for attempt in range(2):  # a kept-alive connection may have been closed by Squid meanwhile
-            connection = self._take(record.client_ip)
+        for attempt in range(2):
+            connection, reused = self._take(record.client_ip, fresh=attempt > 0)
             try:
                 connection.request(record.method.upper(), record.url, body=body, headers=headers)
                 response = connection.getresponse()
@@ -128,11 +131,16 @@ class _SquidClient:
                 else:
                     self._give(record.client_ip, connection)
                 return status
+            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+                connection.close()
+                # Squid closed a kept-alive connection before reading the request: send it again
+                # on a new one. Any other failure may have reached Squid's log, so it is not retried.
+                if not reused:
+                    raise
             except (OSError, http.client.HTTPException):
                 connection.close()
-                if attempt:
-                    raise
-        raise AssertionError("unreachable")
+                raise
+        raise AssertionError("unreachable: a fresh connection either answers or raises")
 
     def close(self) -> None:
         with self._lock:
@@ -141,15 +149,10 @@ class _SquidClient:
             self._idle.clear()
 
 
-def schedule(records: list[Record], clock: DemoClock, endpoint_lead_s: float) -> list[tuple[float, Record]]:
-    """When (wall time) each record goes out, in that order. Endpoint documents may leave
-    `endpoint_lead_s` early: their path (kcat, raw topic, ingest-endpoint's micro-batches) is a
-    Kafka hop longer than the others', and at ×600 half a second of real delay is five minutes of
-    event time (the policy engine's allowed lateness for a day its watermark has reached)."""
-    due = [
-        (clock.wall_at(r.at) - (endpoint_lead_s if isinstance(r, EndpointEvent) else 0.0), n, r)
-        for n, r in enumerate(records)
-    ]
+def schedule(records: list[Record], clock: DemoClock) -> list[tuple[float, Record]]:
+    """When (wall time) each record goes out, in that order (records of the same moment in the
+    order given)."""
+    due = [(clock.wall_at(r.at), n, r) for n, r in enumerate(records)]
     return [(wall, record) for wall, _n, record in sorted(due, key=lambda item: (item[0], item[1]))]
 
 
@@ -167,7 +170,6 @@ class Replayer:
         in_flight: int = 48,
         chunk_interval_s: float = 0.2,
         chunk_max: int = 500,
-        endpoint_lead_s: float = 0.0,
         produce: Callable[[str, str, list[dict[str, Any]]], None] = kcat_produce,
     ) -> None:
         self._records = sorted(plan.records, key=lambda r: r.at)
@@ -181,13 +183,11 @@ class Replayer:
         self._mail: queue.Queue[MailMessage | None] = queue.Queue(maxsize=2000)
         self._endpoint: queue.Queue[EndpointEvent | None] = queue.Queue(maxsize=20000)
         self._chunk_interval, self._chunk_max = chunk_interval_s, chunk_max
-        self._endpoint_lead = endpoint_lead_s
         self._produce = produce
         self._lock = threading.Lock()
         self.report = ReplayReport(totals=totals(self._records))
         self._tasks: dict[str, TaskID] = {}
         self._clock_span = 1.0
-        self.web_statuses: dict[int, int] = {}
 
     # -- progress ---------------------------------------------------------------------------------
     def _add_tasks(self) -> None:
@@ -224,8 +224,6 @@ class Replayer:
     def _fetch(self, record: WebRequest) -> None:
         try:
             status = self._squid.request(record)
-            with self._lock:
-                self.web_statuses[status] = self.web_statuses.get(status, 0) + 1
             self._advance("proxy", status < 400, f"HTTP {status} for {record.url}")
         except Exception as error:
             self._advance("proxy", False, f"{type(error).__name__}: {error}")
@@ -276,7 +274,7 @@ class Replayer:
         mail.start()
         endpoint.start()
         try:
-            for due, record in schedule(self._records, self._clock, self._endpoint_lead):
+            for due, record in schedule(self._records, self._clock):
                 while (wait := due - time.time()) > 0:
                     if time.monotonic() > deadline:
                         raise TimeoutError(f"the replay did not finish within {timeout_s:.0f}s")
@@ -296,8 +294,10 @@ class Replayer:
                     self._endpoint.put(record, timeout=max(1.0, deadline - time.monotonic()))
                 self._tick(now)
         finally:
-            self._mail.put(None)
-            self._endpoint.put(None)
+            # Workers take their queue's end mark; a full queue (a stuck peer) must not hang here.
+            for queue_ in (self._mail, self._endpoint):
+                with contextlib.suppress(queue.Full):
+                    queue_.put(None, timeout=5)
             self._web.shutdown(wait=True, cancel_futures=False)
             remaining = max(5.0, deadline - time.monotonic())
             mail.join(remaining)

@@ -37,6 +37,7 @@ def pick_traced_breach(
     its log line). The alert's X-Invigilator-Trace-Id is the trace ingest-proxy started."""
     case_ids = {c.id for c in cases}
     posts = {trace: (school, lines) for trace, school, lines in shipper.stats.traces}
+    fallback: tuple[str, FoundBreach | None, str] | None = None
     for alert in sorted(mails.alerts.values(), key=lambda a: a.key):
         if not case_ids.intersection(alert.case_ids):
             continue
@@ -49,8 +50,8 @@ def pick_traced_breach(
                 for evidence in breach.evidence_event_ids:
                     if evidence in ids:
                         return trace, breach, ids[evidence]
-            return trace, None, ""
-    return None
+            fallback = fallback or (trace, None, "")
+    return fallback
 
 
 def print_trace(

@@ -14,7 +14,17 @@ from pathlib import Path
 import httpx
 
 from invigilator_demo.plan import School
+from svckit.replay import ReplayError, ReplayTool, send_chunk
+from svckit.replay_files import Chunk
 
+# What the retry policy of the replay tools (svckit.replay.send_chunk) needs to know of the sender.
+SENDER = ReplayTool(
+    prog="invigilator-demo shipper",
+    service="ingest-proxy",
+    default_url="http://127.0.0.1:18100",
+    api_key_env="INGEST_PROXY_REPLAY_API_KEY",
+    format_help="squid",
+)
 Routes = Sequence[tuple[str, str]]  # (subnet prefix such as "127.31", school id)
 
 
@@ -65,7 +75,8 @@ class ShipperStats:
     posted: Counter[str] = field(default_factory=Counter)
     accepted: Counter[str] = field(default_factory=Counter)
     rejected: Counter[str] = field(default_factory=Counter)
-    failures: int = 0
+    failures: int = 0  # lines not delivered
+    last_error: str = ""
     # ingest-proxy's trace id of each POST, with the lines it carried (to trace a breach later).
     traces: list[tuple[str, str, list[str]]] = field(default_factory=list)
 
@@ -88,6 +99,7 @@ class Shipper:
         self._interval = interval_s
         self._max_lines = max_lines
         self._client = client or httpx.Client(timeout=30)
+        self._owns_client = client is None
         self._offset = 0
         self._rest = b""
         self._stop = threading.Event()
@@ -124,23 +136,23 @@ class Shipper:
             return len(lines)
 
     def _post(self, school: str, lines: list[str], attempts: int = 5) -> None:
+        """Retries 503s and unreachable moments as the replay tools do; a 4xx is not retried."""
         body = "".join(line + "\n" for line in lines).encode()
-        url = f"{self._url}/v1/schools/{school}/squid"
-        for attempt in range(attempts):
-            try:
-                response = self._client.post(url, content=body, headers={"Content-Type": "text/plain"})
-                if response.status_code == 202:
-                    answer = response.json()
-                    self.stats.posted[school] += len(lines)
-                    self.stats.accepted[school] += int(answer.get("accepted", 0))
-                    self.stats.rejected[school] += int(answer.get("rejected", 0))
-                    if answer.get("trace_id"):
-                        self.stats.traces.append((str(answer["trace_id"]), school, lines))
-                    return
-            except httpx.HTTPError:
-                pass
-            time.sleep(min(0.5 * 2**attempt, 4.0))
-        self.stats.failures += len(lines)
+        chunk = Chunk(Path(f"{self._path.name} ({school})"), body, len(lines), self._offset)
+        try:
+            answer, _retries = send_chunk(
+                SENDER, self._client, f"{self._url}/v1/schools/{school}/squid", chunk, attempts
+            )
+        except (ReplayError, ValueError) as error:
+            self.stats.failures += len(lines)
+            self.stats.last_error = str(error)
+            return
+        self.stats.posted[school] += len(lines)
+        self.stats.accepted[school] += int(answer.get("accepted", 0))
+        self.stats.rejected[school] += int(answer.get("rejected", 0))
+        trace_id = answer.get("trace_id")
+        if trace_id:
+            self.stats.traces.append((str(trace_id), school, lines))
 
     def stop(self, expect_lines: int, timeout_s: float = 30.0) -> None:
         """Keep shipping until `expect_lines` lines were read (or the timeout), then stop."""
@@ -151,3 +163,11 @@ class Shipper:
         self._stop.set()
         self._thread.join(10)
         self.ship_once()
+
+    def close(self) -> None:
+        """Stop the thread and close the client it made (idempotent)."""
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join(10)
+        if self._owns_client:
+            self._client.close()

@@ -14,6 +14,7 @@ from rich.table import Table
 from case_service.domain.pseudonym import pseudonym
 from invigilator_demo.observe import AlertMail, CaseRow, FoundBreach
 from invigilator_demo.plan import DayPlan, Planted
+from invigilator_demo.shipper import ShipperStats
 
 SOURCES = ("proxy", "mail", "endpoint", "directory")
 
@@ -182,14 +183,22 @@ def summarise(
     return results
 
 
-def shortfalls(results: Sequence[SchoolResult], failed_records: int) -> list[str]:
+def shortfalls(results: Sequence[SchoolResult], failed_records: int, shipped: ShipperStats) -> list[str]:
     """What keeps the day from matching its ground truth, one line each (none: it matched)."""
     problems = [f"{failed_records} record(s) could not be sent"] if failed_records else []
+    if shipped.failures:
+        problems.append(
+            f"{shipped.failures} Squid line(s) not delivered to ingest-proxy: {shipped.last_error}"
+        )
+    if rejected := sum(shipped.rejected.values()):
+        problems.append(f"{rejected} Squid line(s) rejected by ingest-proxy")
     for r in results:
         if r.missing:
             problems.append(f"{r.name}: {len(r.missing)} planted breach(es) not found")
         if r.clean_with_cases:
             problems.append(f"{r.name}: {len(r.clean_with_cases)} clean member(s) of staff with a case")
+        if r.clean_with_breaches:
+            problems.append(f"{r.name}: {len(r.clean_with_breaches)} clean member(s) of staff with a breach")
         if r.cases != r.expected_cases:
             problems.append(f"{r.name}: {r.cases} case(s), expected {r.expected_cases}")
     return problems
