@@ -163,7 +163,7 @@ def test_the_feed_ends_when_the_token_expires(
         subscribed(ws, token)
         ingest(gql_database_url, make_breach, breach_id="b-1", school_id="elms-farm", account="a1")
         assert ws.receive_json()["type"] == "next"
-        clock[0] = now + timedelta(seconds=601)  # the token is over: the next poll ends the feed
+        clock[0] = now + timedelta(seconds=631)  # past exp and the 30 s leeway: the next poll ends the feed
         message = ws.receive_json()
         assert message["id"] == "1", message
         errors = message["payload"] if message["type"] == "error" else message["payload"]["errors"]

@@ -231,6 +231,11 @@ async def test_closed_cases_go_once_past_their_retention(
     assert not await exists(sessions, StaffIdentity, pseudonym(KEY, "st-peters", "gone-1"))
     assert entry is not None
     assert (entry.details["closed_cases"], entry.details["closed_case_retention_days"]) == (1, 730)
+    async with sessions() as session:
+        batches = (
+            await session.scalars(sa.select(AuditLog).where(AuditLog.action == "retention.purge_cases"))
+        ).all()
+    assert [b.details["case_ids"] for b in batches] == [[str(expired)]]  # which cases went, by batch
 
 
 def test_closed_case_retention_setting(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -240,6 +245,12 @@ def test_closed_case_retention_setting(monkeypatch: pytest.MonkeyPatch) -> None:
     assert PrivacySettings().closed_case_retention_days == 2190
     with pytest.raises(ValueError, match="greater than or equal to 365"):
         PrivacySettings(closed_case_retention_days=30)
+    # Unprefixed names are somebody else's: they never switch the purge on.
+    monkeypatch.delenv("CASE_SERVICE_PRIVACY_CLOSED_CASE_RETENTION_DAYS")
+    monkeypatch.setenv("CLOSED_CASE_RETENTION_DAYS", "400")
+    monkeypatch.setenv("RETENTION_DAYS", "3")
+    assert PrivacySettings().closed_case_retention_days is None
+    assert PrivacySettings().retention_days != 3
 
 
 def test_cli_dry_run_counts_and_deletes_nothing(database_url: str) -> None:

@@ -2,7 +2,7 @@
 
 ingest-directory-sync              # read the directory, write the snapshot, print what happened
 ingest-directory-sync --dry-run    # read and map only: check the bind, base DN and OU layout
-ingest-directory-sync --as-of 2026-11-24T06:00:00Z   # the snapshot stamped as of then (a backfill)
+ingest-directory-sync --as-of 2026-11-24T06:00:00Z   # today's directory, stamped as observed then
 
 Settings are the service's (INGEST_DIRECTORY_LDAP_URL, _LDAP_BIND_DN, _LDAP_PASSWORD, ...).
 Exit status: 0 done, 1 the directory or Kafka failed (the message says which), 2 not configured.
@@ -64,7 +64,7 @@ def run(
     parser.add_argument(
         "--as-of",
         type=_aware_datetime,
-        help="stamp the snapshot as observed at this ISO 8601 time with a zone (default: now); "
+        help="stamp today's snapshot as observed at this ISO 8601 time with a zone (default: now); "
         "password ages and leavers are judged as of then",
     )
     args = parser.parse_args(argv)

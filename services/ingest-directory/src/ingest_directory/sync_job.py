@@ -58,7 +58,8 @@ def run_sync(
     as_of: datetime | None = None,
 ) -> SyncReport:
     """Raises LdapConnectError, ldap3's LDAPException or KafkaException; `produce=None` is a dry run.
-    `as_of` stamps the snapshot's events with another time than now (a backfill, a replayed day);
+    `as_of` stamps the snapshot's events with another time than now (a replayed day: the directory
+    as it is now, re-stamped);
     rejects keep the time they were read."""
     base_dn = settings.ldap_base_dn or ""
     started = clock()

@@ -134,14 +134,14 @@ class TokenValidator:
         return self.subject_until(token)[0]
 
     def subject_until(self, token: str) -> tuple[Subject, datetime]:
-        """The subject and when its token expires (`exp`): a long-lived connection (the breach
-        feed's WebSocket) must stop serving it then."""
+        """The subject and when its token stops being accepted (`exp` plus the leeway `claims`
+        allows): a long-lived connection (the breach feed's WebSocket) must stop serving it then."""
         claims = self.claims(token)
         try:
             subject = subject_from_claims(claims, self._mapping)
         except ClaimsError as error:
             raise TokenError(str(error)) from None
-        return subject, datetime.fromtimestamp(int(claims["exp"]), UTC)
+        return subject, datetime.fromtimestamp(int(claims["exp"]) + self._leeway_s, UTC)
 
     def _signing_key(self, kid: str) -> PyJWK:
         try:

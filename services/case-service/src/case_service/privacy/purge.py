@@ -80,6 +80,13 @@ async def _purge_closed_cases(
                 for model in (Breach, IdentityReveal, ContentAccess):
                     await session.execute(delete(model).where(model.case_id.in_(ids)))
                 purged += await _delete(session, delete(Case).where(Case.id.in_(ids)))
+                # In the batch's own transaction: a purge stopped part-way leaves no deletion unaudited.
+                await audit.record(
+                    session,
+                    actor=ACTOR,
+                    action="retention.purge_cases",
+                    details={"closed_case_cutoff": cutoff.isoformat(), "case_ids": sorted(map(str, ids))},
+                )
         if ids:
             progress(f"closed cases past retention: {purged} deleted")
         if len(ids) < batch_size:

@@ -5,13 +5,16 @@
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from case_service.workflow.config import WorkflowConfig
+
 # A closed case can hold a written warning that later cases read while it is live (a final written
 # warning lasts 12 months by default): closed cases are kept at least that long.
-MIN_CLOSED_CASE_RETENTION_DAYS = 365
+MIN_CLOSED_CASE_RETENTION_DAYS = WorkflowConfig().final_written_warning_days
 
 
 def _env(name: str) -> AliasChoices:
-    return AliasChoices(f"CASE_SERVICE_PRIVACY_{name.upper()}", f"CASE_SERVICE_{name.upper()}", name)
+    # Only prefixed names: a stray RETENTION_DAYS in a pod's environment must not start a purge.
+    return AliasChoices(f"CASE_SERVICE_PRIVACY_{name.upper()}", f"CASE_SERVICE_{name.upper()}")
 
 
 class PrivacySettings(BaseSettings):
