@@ -5,18 +5,19 @@ is needed (the GraphiQL page itself, a WebSocket before its `connection_init`); 
 mutation without a valid token never reaches a resolver (the context getter answers 401 first).
 Resolvers call `info.context.require_subject()` rather than reading `subject` and checking it.
 
-Reads go through `context.reading()`. In a query it yields the request's one session, whose
-transaction runs at REPEATABLE READ (read only): every read of the request (the page of cases,
+Reads go through `context.reading()`. In a query it yields the operation's one session, whose
+transaction runs at REPEATABLE READ (read only): every read of the operation (the page of cases,
 then the DataLoaders' breaches, schools, history ...) sees the same snapshot, so a case's
 `breachCount` and its `breaches` always agree even while the ingest adds breaches. The
-`SnapshotReads` extension (graphql/snapshot.py) turns that on for query operations and closes the
-session at the end of the request. Mutations write in transactions of their own, and what they
-read for their answer comes from short sessions of its own, after the write committed.
+`SnapshotReads` extension (graphql/snapshot.py) gives every operation its own `Operation` and
+closes its session when it ends. Mutations write in transactions of their own, and what they read
+for their answer comes from short sessions, after the write committed.
 """
 
 import asyncio
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -44,10 +45,34 @@ class UnauthenticatedError(Exception):
 
 @dataclass
 class RequestCache:
-    """Per-request memo (DataLoaders, the subject's OPA scope): never shared between requests."""
+    """Per-operation memo (DataLoaders, the subject's OPA scope): never shared between operations."""
 
     loaders: dict[str, Any] = field(default_factory=dict)
     values: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Operation:
+    """What one GraphQL operation keeps to itself. An HTTP request carries one operation, but a
+    WebSocket's context serves all of its operations, some at once: a mutation sent while a query
+    runs must neither read from the query's older snapshot nor be served from its DataLoaders."""
+
+    snapshot_reads: bool
+    cache: RequestCache = field(default_factory=RequestCache)
+    session: AsyncSession | None = None
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)  # one AsyncSession runs one statement at a time
+
+    async def close(self) -> None:
+        """Ends the snapshot's read-only transaction and returns its connection."""
+        async with self.lock:
+            session, self.session = self.session, None
+            if session is not None:
+                await session.close()
+
+
+# The operation being executed, set by the SnapshotReads extension (graphql/snapshot.py) for the
+# task that executes it; the resolvers' tasks inherit it.
+CURRENT_OPERATION: ContextVar[Operation | None] = ContextVar("graphql_operation", default=None)
 
 
 class GraphQLContext(BaseContext):
@@ -74,38 +99,30 @@ class GraphQLContext(BaseContext):
         self.clock = clock  # the one source of "now" for resolvers (tests pass a settable clock)
         self.workflow_config = workflow_config  # school id → that school's WorkflowConfig
         self.max_page_size = max_page_size
-        self.cache = RequestCache()
-        self._snapshot: AsyncSession | None = None
-        self._snapshot_lock = asyncio.Lock()  # one AsyncSession never runs two statements at once
-        self._snapshot_users = 0  # query operations in flight on this context (a WebSocket may hold several)
+        self._cache = RequestCache()  # for reads outside any operation
 
-    def begin_snapshot_reads(self) -> None:
-        """From now on `reading()` yields the request's REPEATABLE READ session (opened at first use)."""
-        self._snapshot_users += 1
-
-    async def end_snapshot_reads(self) -> None:
-        """The end of one query operation: the last one on this context closes the snapshot session."""
-        self._snapshot_users = max(0, self._snapshot_users - 1)
-        if self._snapshot_users == 0 and self._snapshot is not None:
-            session, self._snapshot = self._snapshot, None
-            async with self._snapshot_lock:
-                await session.close()  # ends the read-only transaction, returns the connection
+    @property
+    def cache(self) -> RequestCache:
+        """The memo of the operation being executed."""
+        operation = CURRENT_OPERATION.get()
+        return operation.cache if operation is not None else self._cache
 
     @asynccontextmanager
     async def reading(self) -> AsyncIterator[AsyncSession]:
-        """A session to read with: the request's snapshot in a query, a short session otherwise."""
-        if self._snapshot_users == 0:
+        """A session to read with: the operation's snapshot in a query, a short session otherwise."""
+        operation = CURRENT_OPERATION.get()
+        if operation is None or not operation.snapshot_reads:
             async with self.sessions() as session:
                 yield session
             return
-        async with self._snapshot_lock:
-            if self._snapshot is None:
+        async with operation.lock:
+            if operation.session is None:
                 session = self.sessions()
                 await session.connection(
                     execution_options={"isolation_level": "REPEATABLE READ", "postgresql_readonly": True}
                 )
-                self._snapshot = session
-            yield self._snapshot
+                operation.session = session
+            yield operation.session
 
     def require_subject(self) -> Subject:
         """The authenticated caller, or UnauthenticatedError."""
