@@ -50,8 +50,10 @@ def test_reads_prefixed_and_shared_variables(monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setenv("CASE_SERVICE_AUTH_AUDIENCE", "api://invigilator")
     monkeypatch.setenv("CASE_SERVICE_AUTH_JWKS_URL", "https://login.example.org/tenant/keys")
     monkeypatch.setenv("OPA_URL", "http://opa:8181")
+    monkeypatch.setenv("CASE_SERVICE_DB_POOL_SIZE", "4")
     settings = CaseServiceSettings()
     assert settings.http_port == 18399
+    assert (settings.db_pool_size, settings.db_max_overflow) == (4, 20)
     # the nested auth settings keep their own variable names
     assert settings.auth_settings.issuer == "https://login.example.org/tenant/v2.0"
     assert settings.auth_settings.audience == "api://invigilator"

@@ -52,7 +52,7 @@ def create_app(
     `validator` defaults to one trusting the configured issuer's JWKS (tests may pass one holding
     a key set directly); `clock` is "now" for the workflow (tests pass a settable one).
     """
-    engine = make_engine(settings.database_url)
+    engine = make_engine(settings.database_url, settings.db_pool_size, settings.db_max_overflow)
     sessions = make_sessionmaker(engine)
     auth = settings.auth_settings
     validator = validator or TokenValidator.from_settings(auth)

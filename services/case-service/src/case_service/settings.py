@@ -37,6 +37,10 @@ class CaseServiceSettings(ServiceSettings):
     breaches_topic: str = "breaches.v1"
     case_events_topic: str = "case-events.v1"
     rejects_topic: str = "events.rejected.v1"
+    # PostgreSQL connections per process: a query holds one for its whole snapshot and may take a
+    # second for privacy fields, so about (pool + overflow) / 2 queries run at once.
+    db_pool_size: int = Field(default=10, ge=1)
+    db_max_overflow: int = Field(default=20, ge=0)
     outbox_poll_interval_s: float = 1.0
     outbox_batch_size: int = 100
     # HMAC key turning (school, account) into the pseudonym every screen shows (MON-NEED-TO-KNOW).
