@@ -13,18 +13,11 @@ from pathlib import Path
 
 import httpx
 
+from ingest_proxy.replay import TOOL as SENDER
 from invigilator_demo.plan import School
-from svckit.replay import ReplayError, ReplayTool, send_chunk
+from svckit.replay import ReplayError, send_chunk
 from svckit.replay_files import Chunk
 
-# What the retry policy of the replay tools (svckit.replay.send_chunk) needs to know of the sender.
-SENDER = ReplayTool(
-    prog="invigilator-demo shipper",
-    service="ingest-proxy",
-    default_url="http://127.0.0.1:18100",
-    api_key_env="INGEST_PROXY_REPLAY_API_KEY",
-    format_help="squid",
-)
 Routes = Sequence[tuple[str, str]]  # (subnet prefix such as "127.31", school id)
 
 
