@@ -5,9 +5,11 @@ import json
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+import pytest
+
 from invigilator_demo.clock import DemoClock
 from invigilator_demo.day import plan_day
-from invigilator_demo.main import run_accounts
+from invigilator_demo.main import parse, run_accounts
 from invigilator_demo.peers import ldif_dns, record_key
 from invigilator_demo.plan import EndpointEvent, MailMessage, WebRequest
 from invigilator_demo.replay import proxy_authorization, schedule, totals
@@ -99,3 +101,13 @@ def test_the_run_counts_the_mail_of_its_role_mailboxes_too() -> None:
     assert ("elms-farm", "office@elmsfarm.example.sch.uk") in senders
     assert all(sender in accounts[school] for school, sender in senders)
     assert all(person.account in accounts[person.school] for person in plan.staff)
+
+
+def test_run_arguments_have_working_defaults_and_are_checked(capsys: pytest.CaptureFixture[str]) -> None:
+    args = parse(["run"])
+    assert (args.scale, args.speed, args.tag, args.day) == (1.0, 600.0, None, "")
+    assert parse(["run", "--tag", "e2e1", "--speed", "900"]).tag == "e2e1"
+    for wrong in (["--tag", "Bad_Tag"], ["--tag", ""], ["--speed", "0"], ["--speed", "1e6"]):
+        with pytest.raises(SystemExit):
+            parse(["run", *wrong])
+    assert "1 to 8 of a-z and 0-9" in capsys.readouterr().err

@@ -367,7 +367,7 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
         "--speed", type=speed_arg, default=600.0, help="demo seconds per real second (600; 1 to 10000)"
     )
     demo.add_argument(
-        "--tag", type=tag_arg, default="", help="suffix of every account (default: random); a-z0-9, up to 8"
+        "--tag", type=tag_arg, default=None, help="suffix of every account (default: random); a-z0-9, up to 8"
     )
     demo.add_argument("--day", default="", help="the school day, YYYY-MM-DD (default: the next weekday)")
     demo.add_argument("--json", default="", help="write the summary numbers to this file")
