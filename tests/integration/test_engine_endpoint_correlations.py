@@ -21,7 +21,9 @@ from tests.integration.test_engine_correlation import START
 from tests.stack import ROOT
 
 sys.path.insert(0, str(ROOT / "samples" / "day"))  # the generator's package is `gen`
-from gen.windows import AUDIT_FAILURE, AUDIT_SUCCESS, ecs_line, logon, session, share
+from gen.windows import ecs_line, logon, session, share
+
+from invigilator_demo.winlogbeat import AUDIT_FAILURE, AUDIT_SUCCESS
 
 pytestmark = pytest.mark.integration
 

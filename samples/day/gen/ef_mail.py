@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from gen.common import Plant, Rendered, at, first_line, rng
 from gen.elms_farm import MAIL, address
-from gen.eml import Attachment, eml
+from gen.eml import eml
+from invigilator_demo.mime import Attachment
 
 
 def messages() -> list[Rendered]:

@@ -7,7 +7,6 @@ from datetime import datetime, timedelta
 from gen.common import Plant, Rendered, SampleFile, at, rng
 from gen.elms_farm import DNS, NETBIOS, SCHOOL, STAFF
 from gen.windows import (
-    AUDIT_FAILURE,
     RecordIds,
     defender,
     ecs_line,
@@ -19,6 +18,7 @@ from gen.windows import (
     session,
     share,
 )
+from invigilator_demo.winlogbeat import AUDIT_FAILURE
 
 
 class Windows:

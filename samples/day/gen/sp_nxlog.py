@@ -7,7 +7,6 @@ from datetime import datetime, timedelta
 from gen.common import Plant, Rendered, SampleFile, at, rng
 from gen.st_peters import DNS, NETBIOS, SCHOOL, STAFF
 from gen.windows import (
-    AUDIT_FAILURE,
     RecordIds,
     defender,
     explicit,
@@ -17,6 +16,7 @@ from gen.windows import (
     nxlog_line,
     session,
 )
+from invigilator_demo.winlogbeat import AUDIT_FAILURE
 
 
 class Windows:

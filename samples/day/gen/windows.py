@@ -7,18 +7,10 @@ from datetime import datetime
 from typing import Any
 
 from gen.common import compact
+from invigilator_demo.winlogbeat import AUDIT_FAILURE, AUDIT_SUCCESS, CHANNELS, SECURITY, ecs_document
 
-SECURITY = "Microsoft-Windows-Security-Auditing"
 SECURITY_GUID = "{54849625-5478-4994-A5BA-3E3B0328C30D}"
-CHANNELS = {
-    SECURITY: "Security",
-    "MsiInstaller": "Application",
-    "Microsoft-Windows-Windows Defender": "Microsoft-Windows-Windows Defender/Operational",
-    "Microsoft-Windows-Kernel-PnP": "Microsoft-Windows-Kernel-PnP/Configuration",
-    "Microsoft-Windows-AppLocker": "Microsoft-Windows-AppLocker/EXE and DLL",
-}
-# Winlogbeat's keyword names; NXLog's 64-bit masks for the same.
-AUDIT_SUCCESS, AUDIT_FAILURE = "Audit Success", "Audit Failure"
+# NXLog's 64-bit masks for Winlogbeat's keyword names.
 NX_KEYWORDS = {
     AUDIT_SUCCESS: "-9214364837600034816",
     AUDIT_FAILURE: "-9218868437227405312",
@@ -54,38 +46,21 @@ def ecs_line(
     user_data: Mapping[str, str] | None = None,
 ) -> str:
     """One Winlogbeat 8 document, as `output.file` writes it (one JSON object per line)."""
-    failure = keyword == AUDIT_FAILURE
-    winlog: dict[str, Any] = {
-        "channel": CHANNELS.get(provider, "System"),
-        "computer_name": f"{computer}.{domain}",
-        "event_id": str(event_id),
-        "provider_name": provider,
-        "record_id": record_id,
-        "keywords": [keyword] if provider == SECURITY else ["Classic"] if provider == "MsiInstaller" else [],
-        "api": "wineventlog",
-    }
-    if data:
-        winlog["event_data"] = dict(data)
-    if user_data:
-        winlog["user_data"] = dict(user_data)
-    if user:
-        winlog["user"] = dict(user)
-    doc: dict[str, Any] = {
-        "@timestamp": moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z",
-        "event": {
-            "code": str(event_id),
-            "provider": provider,
-            "outcome": "failure" if failure else "success",
-            "kind": "event",
-        },
-        "host": {"name": computer.lower()},
-        "winlog": winlog,
-        "agent": {"type": "winlogbeat", "version": "8.15.0"},
-        "ecs": {"version": "8.0.0"},
-    }
-    if message:
-        doc["message"] = message
-    return compact(doc)
+    return compact(
+        ecs_document(
+            moment,
+            event_id,
+            computer,
+            domain,
+            data,
+            record_id,
+            provider=provider,
+            keyword=keyword,
+            user=user,
+            message=message,
+            user_data=user_data,
+        )
+    )
 
 
 def nxlog_line(

@@ -11,18 +11,11 @@ from __future__ import annotations
 import hashlib
 import random
 from datetime import datetime, timedelta
-from typing import Any
 
 from invigilator_demo.gen_trust import DNS_DOMAIN, NETBIOS, POLICIES, Clock, Out
 from invigilator_demo.plan import EndpointEvent, School, Staff
+from invigilator_demo.winlogbeat import AUDIT_FAILURE, AUDIT_SUCCESS, DEFENDER, SECURITY, ecs_document
 
-SECURITY = "Microsoft-Windows-Security-Auditing"
-DEFENDER = "Microsoft-Windows-Windows Defender"
-CHANNELS = {
-    SECURITY: "Security",
-    "MsiInstaller": "Application",
-    DEFENDER: "Microsoft-Windows-Windows Defender/Operational",
-}
 # (vendor id, product id, class, description): devices every school approves by class.
 CLEAN_DEVICES = (
     ("046D", "C31C", "Keyboard", "HID Keyboard Device"),
@@ -71,35 +64,19 @@ class Endpoints:
         failure: bool = False,
     ) -> None:
         self._record += self.r.randint(1, 40)
-        keywords = {SECURITY: ["Audit Failure" if failure else "Audit Success"], "MsiInstaller": ["Classic"]}
-        winlog: dict[str, Any] = {
-            "channel": CHANNELS[provider],
-            "computer_name": f"{host}.{DNS_DOMAIN}",
-            "event_id": str(event_id),
-            "provider_name": provider,
-            "record_id": self._record,
-            "keywords": keywords.get(provider, []),
-            "api": "wineventlog",
-            "event_data": data,
-        }
-        if user:
-            winlog["user"] = {"name": user, "domain": NETBIOS, "type": "User"}
-        doc: dict[str, Any] = {
-            "@timestamp": at.strftime("%Y-%m-%dT%H:%M:%S.") + f"{at.microsecond // 1000:03d}Z",
-            "event": {
-                "code": str(event_id),
-                "provider": provider,
-                "outcome": "failure" if failure else "success",
-                "kind": "event",
-            },
-            "host": {"name": host.lower()},
-            "winlog": winlog,
-            "agent": {"type": "winlogbeat", "version": "8.15.0"},
-            "ecs": {"version": "8.0.0"},
-            "fields": {"school": self.school.id},
-        }
-        if message:
-            doc["message"] = message
+        doc = ecs_document(
+            at,
+            event_id,
+            host,
+            DNS_DOMAIN,
+            data,
+            self._record,
+            provider=provider,
+            keyword=AUDIT_FAILURE if failure else AUDIT_SUCCESS,
+            user={"name": user, "domain": NETBIOS, "type": "User"} if user else None,
+            message=message,
+        )
+        doc["fields"] = {"school": self.school.id}
         self.out.add(EndpointEvent(at, self.school.id, doc))
 
     def _logon_id(self) -> str:
